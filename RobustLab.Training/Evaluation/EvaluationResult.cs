@@ -1,0 +1,25 @@
+namespace RobustLab.Training.Evaluation;
+
+/// <summary>One point of the GNR curve: the share of images whose prediction survives noise of this sigma.</summary>
+public sealed record GnrPoint(double Sigma, double Consistency);
+
+/// <summary>
+/// Test accuracy, Gaussian Network Robustness (PAPER.md section 5) and how well the analytic mean approximates the
+/// network under noise at <see cref="MomentSigma"/>.
+/// </summary>
+public sealed record EvaluationResult(
+    double TestAccuracy,
+    int TestImages,
+    /// <summary>Trapezoid area under the GNR curve divided by the sigma range (the reference code's scalar).</summary>
+    double Gnr,
+    /// <summary>Mean of the GNR curve over its sigmas (the paper's scalar).</summary>
+    double GnrMean,
+    IReadOnlyList<GnrPoint> GnrCurve,
+    /// <summary>Accuracy of Omega(T(mu2, s2)) at MomentSigma.</summary>
+    double MomentAccuracy,
+    /// <summary>||Omega(mu3) - MC mean logits|| / ||MC mean logits|| on a test subset.</summary>
+    double MomentGap,
+    double MomentSigma,
+    int MomentGapImages,
+    int MomentGapSamples,
+    int Seed);

@@ -1,0 +1,19 @@
+using RobustLab.Training.Models;
+using static TorchSharp.torch;
+
+namespace RobustLab.Training.Objectives;
+
+/// <summary>One training batch: pixels in [0, 1], labels, and which rows are noisy copies (augmentation only).</summary>
+public sealed record TrainingBatch(Tensor Pixels, Tensor Labels, Tensor? NoisyRows = null);
+
+/// <summary>The loss a method minimises for one batch, with the logits of the clean inputs for training accuracy.</summary>
+public readonly record struct ObjectiveOutput(Tensor Loss, Tensor CleanLogits);
+
+/// <summary>A training objective (PAPER.md section 2): baseline, noisy augmentation or the moment regulariser.</summary>
+public interface ITrainingObjective
+{
+    /// <summary>How many samples an epoch holds per training image (N~ + 1 for augmentation, else 1).</summary>
+    int SamplesPerImage { get; }
+
+    ObjectiveOutput Compute(SplitNetwork network, TrainingBatch batch);
+}

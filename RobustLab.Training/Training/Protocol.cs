@@ -1,0 +1,14 @@
+namespace RobustLab.Training.Training;
+
+/// <summary>Optimiser and schedule of the paper's reference code (PAPER.md section 4).</summary>
+public sealed record Protocol(
+    string Optimizer, int Epochs, int BatchSize, double LearningRate, double Momentum, bool Nesterov,
+    double WeightDecay, double PlateauFactor, int PlateauPatience, int EarlyStopPatience)
+{
+    /// <summary>LeNet: Adam 1e-4, batch 1000, plateau 0.9/3, early stop 10. AlexNet: SGD 0.1 Nesterov, 5e-4, batch 128, 0.5/5, 20.</summary>
+    public static Protocol For(string model) => model.ToLowerInvariant() switch
+    {
+        "alexnet" => new("sgd", 100, 128, 0.1, 0.9, true, 5e-4, 0.5, 5, 20),
+        _ => new("adam", 100, 1000, 1e-4, 0, false, 0, 0.9, 3, 10),
+    };
+}
