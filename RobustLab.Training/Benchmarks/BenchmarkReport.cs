@@ -1,0 +1,26 @@
+namespace RobustLab.Training.Benchmarks;
+
+/// <summary>What <c>robustlab bench</c> measured; ratios are seconds per clean image relative to the baseline.</summary>
+public sealed record BenchmarkReport(
+    StepTiming Baseline,
+    StepTiming Regularizer,
+    StepTiming Augmentation21,
+    double RatioRegularizerToBaseline,
+    double RatioAugmentation21ToBaseline,
+    double? RssMiBAfterEpoch2,
+    double? RssMiBAfterEpoch10,
+    int Threads,
+    string Device,
+    int BatchSize,
+    string? MemoryNote)
+{
+    public static BenchmarkReport From(StepTiming baseline, StepTiming regularizer, StepTiming augmentation, MemoryProfile? memory,
+        int threads, string device, int batchSize) =>
+        new(baseline, regularizer, augmentation,
+            regularizer.SecondsPerCleanImage / baseline.SecondsPerCleanImage,
+            augmentation.SecondsPerCleanImage / baseline.SecondsPerCleanImage,
+            memory?.RssMiBAfterEpoch2, memory?.RssMiBAfterEpoch10, threads, device, batchSize,
+            memory is null
+                ? $"{MemoryBenchmark.Dataset} is not on this machine, so memory was not measured (apt-get install dataset-fashion-mnist)."
+                : $"{MemoryBenchmark.Epochs} epochs of the regularizer on {memory.TrainImages} {memory.Dataset} images through RunPipeline.");
+}

@@ -1,0 +1,100 @@
+using RobustLab.Training.Checkpoints;
+using RobustLab.Training.Data;
+using RobustLab.Training.Evaluation;
+using RobustLab.Training.Models;
+using RobustLab.Training.Runtime;
+using TorchSharp;
+
+namespace RobustLab.Training.Training;
+
+/// <summary>
+/// One run from configuration to run folder: validate, load data, train (resuming from runDir/state if an earlier
+/// attempt stopped), evaluate, write model.dat, model.safetensors and run.json. The CLI and the job engine both call this.
+/// </summary>
+public static class RunPipeline
+{
+    public const string StateFolder = "state";
+
+    public static RunRecord Execute(TrainingOptions options, DatasetCatalog catalog, string runDir, RunCallbacks callbacks,
+        CancellationToken ct, EvaluationOptions? evaluation = null)
+    {
+        var errors = options.Validate();
+        if (errors.Count > 0) throw new ArgumentException(string.Join(" ", errors));
+        if (!ModelFactory.Architectures.Contains(options.Model.ToLowerInvariant()))
+            throw new ArgumentException($"model: unknown model '{options.Model}'; use one of {string.Join(", ", ModelFactory.Architectures)}.");
+        var device = TorchRuntime.ResolveDevice(options.Device);
+        int threads = TorchRuntime.ConfigureThreads();
+        var started = DateTimeOffset.UtcNow;
+
+        var data = catalog.Load(options.Dataset);
+        CheckArchitectureFits(options.Model, data.Train.Shape);
+        callbacks.OnStage?.Invoke("training");
+        var trainer = new Trainer(options, data.Train, device);
+        var record = new RunRecord
+        {
+            Config = options, Protocol = options.Resolve(),
+            Model = trainer.Spec,
+            StartedAt = started, Threads = threads,
+        };
+        var progress = callbacks with
+        {
+            OnEpoch = report =>
+            {
+                record = record with { Epochs = [.. record.Epochs, report] };
+                RunFolder.WriteRunJson(runDir, record);
+                callbacks.OnEpoch?.Invoke(report);
+            },
+        };
+        var outcome = trainer.Run(Path.Combine(runDir, StateFolder), progress, ct);
+        using var model = outcome.Model;
+
+        callbacks.OnStage?.Invoke("evaluating");
+        evaluation ??= new EvaluationOptions { Seed = options.Seed };
+        double momentSigma = evaluation.MomentSigma ?? (options.Sigma > 0 ? options.Sigma : EvaluationOptions.BaselineMomentSigma);
+        var test = TestSubset(data.Test, options.TestSubset, options.Seed);
+        var metrics = Evaluator.Evaluate(model, test, momentSigma, evaluation, device, ct);
+
+        record = record with
+        {
+            Model = model.Spec, Epochs = outcome.Epochs, Metrics = metrics, StopReason = outcome.StopReason,
+            BestEpoch = outcome.BestEpoch, TrainImages = outcome.TrainImages, ValidationImages = outcome.ValidationImages,
+            SecondsPerEpoch = outcome.Epochs.Count == 0 ? 0 : outcome.Epochs.Average(e => e.Seconds),
+            FinishedAt = DateTimeOffset.UtcNow,
+        };
+        RunFolder.Save(runDir, model, record);
+        // The run is complete; its resume state is no longer needed.
+        Directory.Delete(Path.Combine(runDir, StateFolder), recursive: true);
+        callbacks.OnStage?.Invoke("succeeded");
+        return record;
+    }
+
+    /// <summary>Evaluates a saved run folder on a data set (its own by default).</summary>
+    public static EvaluationResult EvaluateCheckpoint(string checkpointDir, DatasetCatalog catalog, string? dataset, int? testSubset,
+        EvaluationOptions? evaluation, string device, CancellationToken ct)
+    {
+        var torchDevice = TorchRuntime.ResolveDevice(device);
+        TorchRuntime.ConfigureThreads();
+        var record = RunFolder.ReadRunJson(checkpointDir);
+        using var model = RunFolder.LoadModel(checkpointDir);
+        model.to(torchDevice);
+        var data = catalog.Load(dataset ?? record.Config.Dataset);
+        if (data.Test.Shape != model.Spec.Input || data.Test.Classes != model.Spec.Classes)
+            throw new ArgumentException(
+                $"--dataset: {data.Test.Name} has {data.Test.Shape} images in {data.Test.Classes} classes, but the checkpoint expects " +
+                $"{model.Spec.Input} in {model.Spec.Classes}.");
+        evaluation ??= new EvaluationOptions { Seed = record.Config.Seed };
+        double momentSigma = evaluation.MomentSigma ?? (record.Config.Sigma > 0 ? record.Config.Sigma : EvaluationOptions.BaselineMomentSigma);
+        return Evaluator.Evaluate(model, TestSubset(data.Test, testSubset, evaluation.Seed), momentSigma, evaluation, torchDevice, ct);
+    }
+
+    // Always a seeded shuffle: some sets (mnist10k) are stored sorted by class, and the moment gap uses the first images.
+    static ImageSet TestSubset(ImageSet test, int? count, int seed) =>
+        test.Select(SeededSplit.Permutation(test.Count, seed).Take(Math.Min(count ?? test.Count, test.Count)).ToArray());
+
+    static void CheckArchitectureFits(string model, ImageShape shape)
+    {
+        int divisor = model.Equals("alexnet", StringComparison.OrdinalIgnoreCase) ? 32 : 4;
+        if (shape.Height != shape.Width || shape.Height % divisor != 0)
+            throw new ArgumentException($"--model {model} needs square images whose side is divisible by {divisor}; this data set has {shape}.");
+    }
+}

@@ -1,0 +1,78 @@
+using System.CommandLine;
+using RobustLab.Training.Benchmarks;
+using RobustLab.Training.Data;
+using RobustLab.Training.Runtime;
+
+namespace RobustLab.Web.Cli;
+
+/// <summary><c>robustlab bench</c>: seconds per training step and clean images per second for the three methods, plus memory.</summary>
+public static class BenchCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var steps = CliOptions.Int("--steps", "Timed steps per method after 3 warm-up steps (default 20).");
+        var skipMemory = new Option<bool>("--skip-memory") { Description = "Skip the 10-epoch memory measurement." };
+        var device = CliOptions.Device();
+        var json = CliOptions.Json();
+        var dataRoot = CliOptions.DataRoot();
+        var command = new Command("bench", "Time a LeNet training step (batch 128) for baseline, regularizer and augmentation N~=21.")
+        {
+            steps, skipMemory, device, json, dataRoot,
+        };
+        command.SetAction(parsed =>
+        {
+            int n = parsed.GetValue(steps) ?? 20;
+            if (n < 1) throw new UsageException($"--steps must be >= 1 (got {n}).");
+            return Run(context, n, parsed.GetValue(skipMemory), parsed.GetValue(device)!.Trim().ToLowerInvariant(),
+                parsed.GetValue(json), parsed.GetValue(dataRoot));
+        });
+        return command;
+    }
+
+    static int Run(CliContext context, int steps, bool skipMemory, string deviceName, bool json, string? dataRoot)
+    {
+        CommandLineApp.RequireTorch();
+        var device = ResolveDevice(deviceName);
+        int threads = TorchRuntime.ConfigureThreads();
+        var progress = new ProgressLine(context.Error, context.Interactive);
+        var bench = new StepBenchmark(steps);
+
+        progress.Update("baseline steps", 0, force: true);
+        var baseline = bench.Baseline(device);
+        context.Cancel.ThrowIfCancellationRequested();
+        progress.Update("regularizer steps", 0.1, force: true);
+        var regularizer = bench.Regularizer(device);
+        context.Cancel.ThrowIfCancellationRequested();
+        progress.Update("augmentation N~=21 steps", 0.2, force: true);
+        var augmentation = bench.Augmentation(device);
+        progress.Update($"memory: {MemoryBenchmark.Epochs} epochs on {MemoryBenchmark.TrainImages} images", 0.3, force: true);
+        var memory = skipMemory ? null : MemoryBenchmark.Measure(new DatasetCatalog(CliOptions.Locations(dataRoot)), deviceName, context.Cancel);
+        progress.Clear();
+
+        var report = BenchmarkReport.From(baseline, regularizer, augmentation, memory, threads, deviceName, 128);
+        if (skipMemory) report = report with { MemoryNote = "skipped (--skip-memory)." };
+        if (json)
+        {
+            CliJson.Write(context.Out, report);
+            return ExitCodes.Ok;
+        }
+        var o = context.Out;
+        o.WriteLine($"LeNet 1x28x28, batch 128, {steps} timed steps, {threads} threads, {deviceName}");
+        void Row(string name, StepTiming t, double ratio) =>
+            o.WriteLine($"{name,-22} {t.SecondsPerStep * 1000,9:0.00} ms/step  {t.CleanImagesPerSecond,10:0} clean img/s  x{ratio:0.00} s per clean image vs baseline");
+        Row("baseline", baseline, 1);
+        Row("regularizer (s=0.5,a=1)", regularizer, report.RatioRegularizerToBaseline);
+        Row("augmentation N~=21", augmentation, report.RatioAugmentation21ToBaseline);
+        o.WriteLine(memory is null
+            ? $"memory: {report.MemoryNote}"
+            : $"resident memory: {memory.RssMiBAfterEpoch2:0} MiB after epoch 2, {memory.RssMiBAfterEpoch10:0} MiB after epoch 10 ({report.MemoryNote})");
+        return ExitCodes.Ok;
+    }
+
+    static TorchSharp.torch.Device ResolveDevice(string name)
+    {
+        try { return TorchRuntime.ResolveDevice(name); }
+        catch (ArgumentException e) { throw new UsageException(e.Message); }
+        catch (TorchUnavailableException e) { throw new CliRuntimeException(e.Message, e); }
+    }
+}

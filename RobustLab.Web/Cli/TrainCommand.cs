@@ -1,0 +1,130 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using RobustLab.Training.Checkpoints;
+using RobustLab.Training.Data;
+using RobustLab.Training.Models;
+using RobustLab.Training.Training;
+
+namespace RobustLab.Web.Cli;
+
+/// <summary>
+/// <c>robustlab train</c>: one run into --out (model.dat, model.safetensors, run.json). Ctrl+C stops between batches;
+/// re-running the same command with the same --out resumes after the last finished epoch.
+/// </summary>
+public static class TrainCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var dataset = new Option<string>("--dataset") { Description = $"Data set: {string.Join(", ", DatasetCatalog.Names)}.", Required = true };
+        var model = new Option<string>("--model") { Description = $"Architecture: {string.Join(", ", ModelFactory.Architectures)}.", DefaultValueFactory = _ => "lenet" };
+        var method = new Option<string>("--method") { Description = $"Training method: {string.Join(", ", TrainingMethods.Names)}.", DefaultValueFactory = _ => "baseline" };
+        var sigma = CliOptions.Double("--sigma", "Noise standard deviation in [0, 1] pixel units (augmentation, regularizer).");
+        var alpha = CliOptions.Double("--alpha", "Weight of the moment regularizer term (regularizer).");
+        var copies = CliOptions.Int("--copies", "N~: noisy copies of each image per epoch (augmentation).");
+        var epochs = CliOptions.Int("--epochs", "Maximum epochs (default: the paper's protocol, 100).");
+        var trainSubset = CliOptions.Int("--train-subset", "Use only the first K training images (before the validation split).");
+        var testSubset = CliOptions.Int("--test-subset", "Evaluate on K test images (seeded shuffle).");
+        var batchSize = CliOptions.Int("--batch-size", "Batch size (default: the protocol's, 1000 for LeNet, 128 for AlexNet).");
+        var lr = CliOptions.Double("--lr", "Learning rate (default: the protocol's).");
+        var seed = CliOptions.Int("--seed", "Seed for weights, splits, noise and GNR (default 0).");
+        var device = CliOptions.Device();
+        var output = new Option<string>("--out") { Description = "Run folder (created; an unfinished run there resumes).", Required = true };
+        var json = CliOptions.Json();
+        var dataRoot = CliOptions.DataRoot();
+
+        var command = new Command("train", "Train one network and evaluate it (accuracy, GNR, moment gap).")
+        {
+            dataset, model, method, sigma, alpha, copies, epochs, trainSubset, testSubset, batchSize, lr, seed, device, output, json, dataRoot,
+        };
+        command.SetAction(parsed =>
+        {
+            var problems = new List<string>();
+            string datasetName = parsed.GetValue(dataset)!.Trim();
+            if (!DatasetCatalog.Names.Contains(datasetName, StringComparer.OrdinalIgnoreCase))
+                problems.Add($"--dataset: unknown data set '{datasetName}'; use one of {string.Join(", ", DatasetCatalog.Names)}.");
+            string modelName = parsed.GetValue(model)!.Trim().ToLowerInvariant();
+            if (!ModelFactory.Architectures.Contains(modelName))
+                problems.Add($"--model: unknown model '{modelName}'; use one of {string.Join(", ", ModelFactory.Architectures)}.");
+            TrainingMethod trainingMethod = TrainingMethod.Baseline;
+            try { trainingMethod = TrainingMethods.Parse(parsed.GetValue(method)!); }
+            catch (ArgumentException e) { problems.Add(e.Message); }
+
+            var options = new TrainingOptions
+            {
+                Dataset = datasetName.ToLowerInvariant(), Model = modelName, Method = trainingMethod,
+                Sigma = parsed.GetValue(sigma) ?? 0, Alpha = parsed.GetValue(alpha) ?? 0, Copies = parsed.GetValue(copies) ?? 0,
+                Epochs = parsed.GetValue(epochs), TrainSubset = parsed.GetValue(trainSubset), TestSubset = parsed.GetValue(testSubset),
+                BatchSize = parsed.GetValue(batchSize), LearningRate = parsed.GetValue(lr), Seed = parsed.GetValue(seed) ?? 0,
+                Device = parsed.GetValue(device)!.Trim().ToLowerInvariant(),
+            };
+            if (problems.Count == 0) problems.AddRange(options.Validate().Select(m => "--" + m));
+            if (problems.Count > 0) throw new UsageException(string.Join(" ", problems));
+
+            return Run(context, options, Path.GetFullPath(parsed.GetValue(output)!), parsed.GetValue(json), parsed.GetValue(dataRoot));
+        });
+        return command;
+    }
+
+    static int Run(CliContext context, TrainingOptions options, string runDir, bool json, string? dataRoot)
+    {
+        var catalog = new DatasetCatalog(CliOptions.Locations(dataRoot));
+        var entry = catalog.Describe(options.Dataset);
+        if (!entry.Found)
+            throw new CliRuntimeException($"data set '{entry.Name}' is not on this machine (looked in {entry.Location}). To get it: {entry.HowToGet}");
+        CommandLineApp.RequireTorch();
+
+        var progress = new ProgressLine(context.Error, context.Interactive);
+        int lastEpoch = 0;
+        void Log(string line) { if (context.Interactive) progress.Log(line); else if (!json) context.Error.WriteLine(line); }
+        var callbacks = new RunCallbacks(
+            OnEpoch: report =>
+            {
+                lastEpoch = report.Epoch;
+                Log($"epoch {report.Epoch}/{report.Epochs}  loss {report.TrainLoss:0.0000}  train acc {report.TrainAccuracy:0.0000}  " +
+                    $"val loss {report.ValidationLoss:0.0000}  val acc {report.ValidationAccuracy:0.0000}  lr {report.LearningRate:0.######}  " +
+                    $"{report.Seconds:0.0}s  {report.ImagesPerSecond:0} img/s{(report.IsBest ? "  *best" : "")}");
+            },
+            OnBatch: batch => progress.Update(
+                $"epoch {batch.Epoch}/{batch.Epochs}  batch {batch.Batch}/{batch.Batches}",
+                (batch.Epoch - 1 + (double)batch.Batch / batch.Batches) / batch.Epochs),
+            OnStage: stage => { if (stage == "evaluating") progress.Update("evaluating: accuracy, GNR, moment gap", 1, force: true); });
+
+        RunRecord record;
+        try
+        {
+            record = RunPipeline.Execute(options, catalog, runDir, callbacks, context.Cancel);
+        }
+        catch (OperationCanceledException)
+        {
+            progress.Clear();
+            context.Error.WriteLine(
+                $"cancelled{(lastEpoch > 0 ? $" after epoch {lastEpoch}" : "")}; the run folder is {runDir}. " +
+                "Re-run the same command with the same --out to resume.");
+            return ExitCodes.Cancelled;
+        }
+        progress.Clear();
+
+        var metrics = record.Metrics!;
+        if (json)
+        {
+            var result = EvalCommand.MetricsJson(metrics);
+            result["epochs"] = System.Text.Json.JsonSerializer.SerializeToNode(record.Epochs, CliJson.Options);
+            result["runDir"] = runDir;
+            result["secondsPerEpoch"] = record.SecondsPerEpoch;
+            result["stopReason"] = record.StopReason;
+            result["bestEpoch"] = record.BestEpoch;
+            result["trainImages"] = record.TrainImages;
+            result["validationImages"] = record.ValidationImages;
+            result["threads"] = record.Threads;
+            CliJson.Write(context.Out, result);
+            return ExitCodes.Ok;
+        }
+
+        var o = context.Out;
+        o.WriteLine($"run folder      {runDir}");
+        o.WriteLine($"trained         {options.Method.Name()} {options.Model} on {options.Dataset}: {record.Epochs.Count} epochs " +
+                    $"(stopped: {record.StopReason}, best epoch {record.BestEpoch}), {record.SecondsPerEpoch:0.0} s/epoch");
+        EvalCommand.WriteSummary(o, metrics);
+        return ExitCodes.Ok;
+    }
+}
