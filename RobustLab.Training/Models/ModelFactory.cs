@@ -9,6 +9,6 @@ public static class ModelFactory
     {
         "lenet" => new LeNet(spec),
         "alexnet" => new AlexNet(spec),
-        _ => throw new ArgumentException($"--model: unknown model '{spec.Architecture}'; use one of {string.Join(", ", Architectures)}."),
+        _ => throw new ArgumentException($"model: unknown model '{spec.Architecture}'; use one of {string.Join(", ", Architectures)}."),
     };
 }

@@ -29,8 +29,7 @@ public sealed class MomentRegularizerObjective : ITrainingObjective
         long n = batch.Pixels.shape[0];
         var mu2 = network.PreActivation(batch.Pixels);
         var s2 = VarianceMap.StdThroughFirstLayer(network.Upsilon, _inputVariance);
-        var mu3 = ReluMoments.Mean(mu2, s2);
-        var logits = network.Omega(cat([nn.functional.relu(mu2), mu3], 0));
+        var logits = network.Omega(CleanAndMeanRelu.Apply(mu2, s2));   // [relu(mu2); T(mu2, s2)]
         var clean = logits.narrow(0, 0, n);
         var mean = logits.narrow(0, n, n);
         var loss = nn.functional.cross_entropy(clean, batch.Labels) + _alpha * nn.functional.cross_entropy(mean, batch.Labels);

@@ -34,17 +34,17 @@ public static class TorchRuntime
         {
             int index = 0;
             if (text.Length > 4 && (!int.TryParse(text[5..], out index) || index < 0))
-                throw new ArgumentException($"--device: '{name}' is not cpu, cuda or cuda:N.");
+                throw new ArgumentException($"device: '{name}' is not cpu, cuda or cuda:N.");
             if (!torch.cuda.is_available())
                 throw new TorchUnavailableException(
-                    $"--device {text}: CUDA is not available here. This build uses the {(IsCudaBuild ? "CUDA" : "CPU-only")} " +
+                    $"device {text}: CUDA is not available here. This build uses the {(IsCudaBuild ? "CUDA" : "CPU-only")} " +
                     "TorchSharp package; build with -p:TorchBackend=cuda on a machine with an NVIDIA driver, or use --device cpu.");
             int count = torch.cuda.device_count();
             if (index >= count)
-                throw new TorchUnavailableException($"--device {text}: only {count} CUDA device(s) are visible (cuda:0..cuda:{count - 1}).");
+                throw new TorchUnavailableException($"device {text}: only {count} CUDA device(s) are visible (cuda:0..cuda:{count - 1}).");
             return torch.CUDA.index == index ? torch.CUDA : new torch.Device(DeviceType.CUDA, index);
         }
-        throw new ArgumentException($"--device: '{name}' is not cpu, cuda or cuda:N.");
+        throw new ArgumentException($"device: '{name}' is not cpu, cuda or cuda:N.");
     }
 
     /// <summary>Uses every core for intra-op work unless told otherwise (the machine is the worker's).</summary>

@@ -80,7 +80,7 @@ public static class RunPipeline
         var data = catalog.Load(dataset ?? record.Config.Dataset);
         if (data.Test.Shape != model.Spec.Input || data.Test.Classes != model.Spec.Classes)
             throw new ArgumentException(
-                $"--dataset: {data.Test.Name} has {data.Test.Shape} images in {data.Test.Classes} classes, but the checkpoint expects " +
+                $"dataset: {data.Test.Name} has {data.Test.Shape} images in {data.Test.Classes} classes, but the checkpoint expects " +
                 $"{model.Spec.Input} in {model.Spec.Classes}.");
         evaluation ??= new EvaluationOptions { Seed = record.Config.Seed };
         double momentSigma = evaluation.MomentSigma ?? (record.Config.Sigma > 0 ? record.Config.Sigma : EvaluationOptions.BaselineMomentSigma);
@@ -95,6 +95,6 @@ public static class RunPipeline
     {
         int divisor = model.Equals("alexnet", StringComparison.OrdinalIgnoreCase) ? 32 : 4;
         if (shape.Height != shape.Width || shape.Height % divisor != 0)
-            throw new ArgumentException($"--model {model} needs square images whose side is divisible by {divisor}; this data set has {shape}.");
+            throw new ArgumentException($"model {model} needs square images whose side is divisible by {divisor}; this data set has {shape}.");
     }
 }

@@ -12,7 +12,7 @@ public static class TrainingMethods
         "baseline" => TrainingMethod.Baseline,
         "augmentation" => TrainingMethod.Augmentation,
         "regularizer" or "regulariser" => TrainingMethod.Regularizer,
-        _ => throw new ArgumentException($"--method: unknown method '{name}'; use one of {string.Join(", ", Names)}."),
+        _ => throw new ArgumentException($"method: unknown method '{name}'; use one of {string.Join(", ", Names)}."),
     };
 
     public static string Name(this TrainingMethod method) => method.ToString().ToLowerInvariant();

@@ -10,7 +10,7 @@ public sealed record TrainingOptions
 {
     public string Dataset { get; init; } = "fashion-mnist";
     public string Model { get; init; } = "lenet";
-    [JsonConverter(typeof(JsonStringEnumConverter<TrainingMethod>))]
+    [JsonConverter(typeof(TrainingMethodJsonConverter))]
     public TrainingMethod Method { get; init; } = TrainingMethod.Baseline;
     /// <summary>Noise standard deviation for augmentation and the regulariser (pixel units).</summary>
     public double Sigma { get; init; }

@@ -1,0 +1,66 @@
+using static TorchSharp.torch;
+
+namespace RobustLab.Training.Moments;
+
+/// <summary>
+/// The regulariser's two first-ReLU outputs in one tensor, [relu(mu); T(mu, s)] stacked along the batch, as one
+/// autograd function with closed-form gradients: dT/dmu = Phi(mu/s) and dT/ds = phi(mu/s) (summed over the batch,
+/// since s is shared by every image). It replaces ~12 element-wise autograd nodes and a concatenation by a handful
+/// of in-place passes, which is what keeps the regulariser's step near the cost of two passes through Omega.
+/// Values match <see cref="ReluMoments.Mean"/>, including the limit relu(mu) where s is (numerically) zero.
+/// </summary>
+public sealed class CleanAndMeanRelu : autograd.SingleTensorFunction<CleanAndMeanRelu>
+{
+    const double TinySigma = 1e-12;
+    static readonly double InvSqrt2 = 1 / Math.Sqrt(2), InvSqrt2Pi = 1 / Math.Sqrt(2 * Math.PI);
+
+    public override string Name => nameof(CleanAndMeanRelu);
+
+    /// <summary>mu: (N, ...) first-layer pre-activations; s: (1, ...) their noise standard deviation, broadcast over N.</summary>
+    public static Tensor Apply(Tensor mu, Tensor s) => apply(mu, s);
+
+    public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
+    {
+        var mu = (Tensor)vars[0];
+        var s = (Tensor)vars[1];
+        long n = mu.shape[0];
+        using var tiny = s.le(TinySigma);
+        bool anyTiny = tiny.any().item<bool>();
+        using var safeS = anyTiny ? where(tiny, ones_like(s), s) : s.alias();
+
+        var output = empty([2 * n, .. mu.shape[1..]], mu.dtype, mu.device);
+        using (var clean = output.narrow(0, 0, n))
+        using (var relu = nn.functional.relu(mu))
+            clean.copy_(relu);
+
+        using var t = mu / safeS;
+        var pdf = t.square().mul_(-0.5).exp_().mul_(InvSqrt2Pi);              // phi(t)
+        var cdf = t.mul(InvSqrt2).erf_().mul_(0.5).add_(0.5);                  // Phi(t)
+        using (var mean = output.narrow(0, n, n))
+        {
+            mean.copy_(t).mul_(cdf).add_(pdf).mul_(safeS);                     // T = s (t Phi(t) + phi(t))
+            if (anyTiny)
+            {
+                using var positive = mu.gt(0);
+                mean.copy_(where(tiny, nn.functional.relu(mu), mean));
+                cdf = where(tiny, positive.to_type(cdf.dtype), cdf);
+                pdf = where(tiny, zeros_like(pdf), pdf);
+            }
+        }
+        ctx.save_for_backward([mu, cdf, pdf]);
+        return output;
+    }
+
+    public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
+    {
+        var saved = ctx.get_saved_variables();
+        var (mu, cdf, pdf) = (saved[0], saved[1], saved[2]);
+        long n = mu.shape[0];
+        using var gradClean = gradOutput.narrow(0, 0, n);
+        using var gradMean = gradOutput.narrow(0, n, n);
+        using var positive = mu.gt(0);
+        var gradMu = gradMean.mul(cdf).add_(gradClean.mul(positive));
+        var gradS = gradMean.mul(pdf).sum(0, keepdim: true);
+        return [gradMu, gradS];
+    }
+}
