@@ -3,7 +3,7 @@ using RobustLab.Web.Cli;
 using RobustLab.Web.Hosting;
 
 // No arguments or 'serve': the dashboard. Anything else: a CLI verb (train, eval, datasets, bench).
-if (args is not ([] or ["serve", ..]))
+if (!CommandLineApp.IsServe(args))
     return CommandLineApp.RunConsole(args);
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args.Skip(1).ToArray(), ContentRootPath = AppContext.BaseDirectory });

@@ -95,7 +95,7 @@ public class RunFolderTests
 
         string json = File.ReadAllText(folder.File(RunFolder.RunJsonFile));
         Assert.Contains("\"formatVersion\": 1", json);
-        Assert.Contains("\"method\": \"Regularizer\"", json);
+        Assert.Contains("\"method\": \"regularizer\"", json);   // spelled as the CLI and API accept it
         Assert.Contains("\"trainLoss\": \"NaN\"", json);
         Assert.Equal(json, RunJson.Serialize(back));
     }

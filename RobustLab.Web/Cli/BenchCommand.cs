@@ -23,7 +23,7 @@ public static class BenchCommand
         {
             int n = parsed.GetValue(steps) ?? 20;
             if (n < 1) throw new UsageException($"--steps must be >= 1 (got {n}).");
-            return Run(context, n, parsed.GetValue(skipMemory), parsed.GetValue(device)!.Trim().ToLowerInvariant(),
+            return Run(context, n, parsed.GetValue(skipMemory), CliOptions.DeviceName(parsed.GetValue(device)),
                 parsed.GetValue(json), parsed.GetValue(dataRoot));
         });
         return command;
@@ -59,7 +59,7 @@ public static class BenchCommand
         var o = context.Out;
         o.WriteLine($"LeNet 1x28x28, batch 128, {steps} timed steps, {threads} threads, {deviceName}");
         void Row(string name, StepTiming t, double ratio) =>
-            o.WriteLine($"{name,-22} {t.SecondsPerStep * 1000,9:0.00} ms/step  {t.CleanImagesPerSecond,10:0} clean img/s  x{ratio:0.00} s per clean image vs baseline");
+            o.WriteLine($"{name,-24} {t.SecondsPerStep * 1000,9:0.00} ms/step  {t.CleanImagesPerSecond,10:0} clean img/s  x{ratio:0.00} s per clean image vs baseline");
         Row("baseline", baseline, 1);
         Row("regularizer (s=0.5,a=1)", regularizer, report.RatioRegularizerToBaseline);
         Row("augmentation N~=21", augmentation, report.RatioAugmentation21ToBaseline);

@@ -3,12 +3,12 @@ using System.Text.Json.Serialization;
 
 namespace RobustLab.Web.Cli;
 
-/// <summary>The one JSON object a verb prints with --json: camelCase, indented, NaN written as "NaN".</summary>
+/// <summary>The one JSON object a verb prints with --json: camelCase, on one line, NaN written as "NaN".</summary>
 public static class CliJson
 {
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
-        WriteIndented = true,
+        WriteIndented = false,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },

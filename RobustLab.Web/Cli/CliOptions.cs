@@ -35,6 +35,14 @@ public static class CliOptions
             (string s, out double? v) => { bool ok = double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double x); v = x; return ok; }),
     };
 
+    /// <summary>The --device value lower-cased, or a usage error when it is not cpu, cuda or cuda:N (existence is checked later).</summary>
+    public static string DeviceName(string? value)
+    {
+        string text = (value ?? "cpu").Trim().ToLowerInvariant();
+        bool ok = text is "cpu" or "cuda" || (text.StartsWith("cuda:") && int.TryParse(text[5..], NumberStyles.None, CultureInfo.InvariantCulture, out _));
+        return ok ? text : throw new UsageException($"--device: '{value}' is not cpu, cuda or cuda:N.");
+    }
+
     public static DataLocations Locations(string? dataRoot) =>
         string.IsNullOrWhiteSpace(dataRoot) ? new DataLocations() : new DataLocations(dataRoot);
 

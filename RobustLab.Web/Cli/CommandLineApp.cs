@@ -1,5 +1,4 @@
 using System.CommandLine;
-using RobustLab.Training.Data;
 using RobustLab.Training.Runtime;
 
 namespace RobustLab.Web.Cli;
@@ -66,6 +65,10 @@ public static class CommandLineApp
 
     internal static string OneLine(string message) =>
         string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+    /// <summary>True when the process should run the web host: no arguments, or 'serve' without a help flag.</summary>
+    public static bool IsServe(string[] args) =>
+        args.Length == 0 || (args[0] == "serve" && !args.Skip(1).Any(a => a is "-h" or "--help" or "-?"));
 
     /// <summary>
     /// The process entry for CLI verbs: invariant number formatting, Ctrl+C cancels the token (training stops between

@@ -31,7 +31,7 @@ public static class EvalCommand
             int? subset = parsed.GetValue(testSubset);
             if (subset is < 1) throw new UsageException($"--test-subset must be >= 1 (got {subset}).");
             return Run(context, Path.GetFullPath(parsed.GetValue(checkpoint)!), datasetName?.ToLowerInvariant(), subset,
-                parsed.GetValue(seed), parsed.GetValue(device)!.Trim().ToLowerInvariant(), parsed.GetValue(json), parsed.GetValue(dataRoot));
+                parsed.GetValue(seed), CliOptions.DeviceName(parsed.GetValue(device)), parsed.GetValue(json), parsed.GetValue(dataRoot));
         });
         return command;
     }

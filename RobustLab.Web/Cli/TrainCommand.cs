@@ -46,8 +46,12 @@ public static class TrainCommand
             if (!ModelFactory.Architectures.Contains(modelName))
                 problems.Add($"--model: unknown model '{modelName}'; use one of {string.Join(", ", ModelFactory.Architectures)}.");
             TrainingMethod trainingMethod = TrainingMethod.Baseline;
-            try { trainingMethod = TrainingMethods.Parse(parsed.GetValue(method)!); }
-            catch (ArgumentException e) { problems.Add(e.Message); }
+            string methodName = parsed.GetValue(method)!.Trim();
+            try { trainingMethod = TrainingMethods.Parse(methodName); }
+            catch (ArgumentException)
+            {
+                problems.Add($"--method: unknown method '{methodName}'; use one of {string.Join(", ", TrainingMethods.Names)}.");
+            }
 
             var options = new TrainingOptions
             {
@@ -55,9 +59,9 @@ public static class TrainCommand
                 Sigma = parsed.GetValue(sigma) ?? 0, Alpha = parsed.GetValue(alpha) ?? 0, Copies = parsed.GetValue(copies) ?? 0,
                 Epochs = parsed.GetValue(epochs), TrainSubset = parsed.GetValue(trainSubset), TestSubset = parsed.GetValue(testSubset),
                 BatchSize = parsed.GetValue(batchSize), LearningRate = parsed.GetValue(lr), Seed = parsed.GetValue(seed) ?? 0,
-                Device = parsed.GetValue(device)!.Trim().ToLowerInvariant(),
+                Device = CliOptions.DeviceName(parsed.GetValue(device)),
             };
-            if (problems.Count == 0) problems.AddRange(options.Validate().Select(m => "--" + m));
+            if (problems.Count == 0) problems.AddRange(options.Validate().Select(m => m.StartsWith("--") ? m : "--" + m));
             if (problems.Count > 0) throw new UsageException(string.Join(" ", problems));
 
             return Run(context, options, Path.GetFullPath(parsed.GetValue(output)!), parsed.GetValue(json), parsed.GetValue(dataRoot));
