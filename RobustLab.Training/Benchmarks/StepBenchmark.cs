@@ -18,8 +18,10 @@ public sealed record StepTiming(double SecondsPerStep, double CleanImagesPerSeco
 /// Cost of one training step (forward, backward, Adam step) of LeNet on 1x28x28 inputs for the three methods, in one
 /// process on random data: the baseline, the moment regulariser (sigma 0.5, alpha 1) and noisy augmentation with
 /// N~ = 21, where a batch of 128 samples holds 128/22 clean images (21 of every 22 rows are noisy copies).
+/// The methods are timed in interleaved rounds and each reports its median round, so warm-up, frequency scaling
+/// and other load on the machine fall on all three alike rather than on whichever ran first.
 /// </summary>
-public sealed class StepBenchmark(int steps = 20, int warmupSteps = 3, int batchSize = 128, int seed = 0)
+public sealed class StepBenchmark(int steps = 20, int warmupSteps = 3, int batchSize = 128, int seed = 0, int rounds = 5)
 {
     public const int AugmentationCopies = 21;
     public const double Sigma = 0.5;
@@ -27,54 +29,81 @@ public sealed class StepBenchmark(int steps = 20, int warmupSteps = 3, int batch
 
     static readonly ImageShape Input = new(1, 28, 28);
 
-    public StepTiming Baseline(Device device) => Measure(device, _ => new BaselineObjective(), noisy: false);
-
-    public StepTiming Regularizer(Device device) =>
-        Measure(device, network => new MomentRegularizerObjective(network, Sigma, Alpha, device), noisy: false);
-
-    public StepTiming Augmentation(Device device)
+    /// <summary>Baseline, regulariser and augmentation (N~ = 21) timings, measured together.</summary>
+    public (StepTiming Baseline, StepTiming Regularizer, StepTiming Augmentation) MeasureAll(Device device)
     {
         using var generator = new Generator((ulong)seed, device);
-        return Measure(device, _ => new AugmentationObjective(Sigma, AugmentationCopies, generator), noisy: true);
+        using var baseline = new Runner(device, _ => new BaselineObjective(), noisy: false, batchSize, seed);
+        using var regularizer = new Runner(device, network => new MomentRegularizerObjective(network, Sigma, Alpha, device), noisy: false, batchSize, seed);
+        using var augmentation = new Runner(device, _ => new AugmentationObjective(Sigma, AugmentationCopies, generator), noisy: true, batchSize, seed);
+        Runner[] runners = [baseline, regularizer, augmentation];
+        foreach (var runner in runners) runner.Time(warmupSteps);
+        var seconds = runners.Select(_ => new List<double>()).ToArray();
+        for (int round = 0; round < rounds; round++)
+            for (int i = 0; i < runners.Length; i++)
+                seconds[i].Add(runners[i].Time(steps) / steps);
+        return (Timing(seconds[0], false), Timing(seconds[1], false), Timing(seconds[2], true));
     }
 
-    StepTiming Measure(Device device, Func<SplitNetwork, ITrainingObjective> objectiveFor, bool noisy)
+    StepTiming Timing(List<double> secondsPerStep, bool noisy)
     {
-        torch.manual_seed(seed);
-        using var network = ModelFactory.Create(new ModelSpec("lenet", Input, 10, Normalization.Identity(1)));
-        network.to(device);
-        network.train();
-        var objective = objectiveFor(network);
-        using var optimizer = optim.Adam(network.parameters(), 1e-4);
-
-        using var pixels = rand(batchSize, Input.Channels, Input.Height, Input.Width, device: device);
-        using var labels = randint(0, 10, [batchSize], dtype: ScalarType.Int64, device: device);
-        // Row i is the clean image when i % (N~+1) == 0, else one of its N~ noisy copies.
-        using var noisyRows = noisy ? (arange(batchSize, device: device) % (AugmentationCopies + 1)).ne(0) : null;
-        var batch = new TrainingBatch(pixels, labels, noisyRows);
-
-        for (int i = 0; i < warmupSteps; i++) Step(network, objective, optimizer, batch);
-        Synchronize(device);
-        var clock = Stopwatch.StartNew();
-        for (int i = 0; i < steps; i++) Step(network, objective, optimizer, batch);
-        Synchronize(device);
-        double secondsPerStep = clock.Elapsed.TotalSeconds / steps;
-
+        var sorted = secondsPerStep.Order().ToArray();
+        double median = sorted[sorted.Length / 2];
         double clean = noisy ? (double)batchSize / (AugmentationCopies + 1) : batchSize;
-        return new StepTiming(secondsPerStep, clean / secondsPerStep, clean, steps);
+        return new StepTiming(median, clean / median, clean, steps * rounds);
     }
 
-    static void Step(SplitNetwork network, ITrainingObjective objective, optim.Optimizer optimizer, TrainingBatch batch)
+    /// <summary>One method's network, optimiser and fixed batch, kept across rounds.</summary>
+    sealed class Runner : IDisposable
     {
-        using var scope = NewDisposeScope();
-        optimizer.zero_grad();
-        var output = objective.Compute(network, batch);
-        output.Loss.backward();
-        optimizer.step();
-    }
+        readonly SplitNetwork _network;
+        readonly ITrainingObjective _objective;
+        readonly optim.Optimizer _optimizer;
+        readonly Tensor _pixels, _labels;
+        readonly Tensor? _noisyRows;
+        readonly Device _device;
 
-    static void Synchronize(Device device)
-    {
-        if (device.type == DeviceType.CUDA) cuda.synchronize(device);
+        public Runner(Device device, Func<SplitNetwork, ITrainingObjective> objectiveFor, bool noisy, int batchSize, int seed)
+        {
+            _device = device;
+            torch.manual_seed(seed);
+            _network = ModelFactory.Create(new ModelSpec("lenet", Input, 10, Normalization.Identity(1)));
+            _network.to(device);
+            _network.train();
+            _objective = objectiveFor(_network);
+            _optimizer = optim.Adam(_network.parameters(), 1e-4);
+            _pixels = rand(batchSize, Input.Channels, Input.Height, Input.Width, device: device);
+            _labels = randint(0, 10, [batchSize], dtype: ScalarType.Int64, device: device);
+            // Row i is the clean image when i % (N~+1) == 0, else one of its N~ noisy copies.
+            _noisyRows = noisy ? (arange(batchSize, device: device) % (AugmentationCopies + 1)).ne(0) : null;
+        }
+
+        /// <summary>Seconds taken by <paramref name="steps"/> training steps.</summary>
+        public double Time(int steps)
+        {
+            var batch = new TrainingBatch(_pixels, _labels, _noisyRows);
+            Synchronize();
+            var clock = Stopwatch.StartNew();
+            for (int i = 0; i < steps; i++)
+            {
+                using var scope = NewDisposeScope();
+                _optimizer.zero_grad();
+                var output = _objective.Compute(_network, batch);
+                output.Loss.backward();
+                _optimizer.step();
+            }
+            Synchronize();
+            return clock.Elapsed.TotalSeconds;
+        }
+
+        void Synchronize()
+        {
+            if (_device.type == DeviceType.CUDA) cuda.synchronize(_device);
+        }
+
+        public void Dispose()
+        {
+            _optimizer.Dispose(); _network.Dispose(); _pixels.Dispose(); _labels.Dispose(); _noisyRows?.Dispose();
+        }
     }
 }

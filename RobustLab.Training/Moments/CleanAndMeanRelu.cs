@@ -30,37 +30,40 @@ public sealed class CleanAndMeanRelu : autograd.SingleTensorFunction<CleanAndMea
 
         var output = empty([2 * n, .. mu.shape[1..]], mu.dtype, mu.device);
         using (var clean = output.narrow(0, 0, n))
-        using (var relu = nn.functional.relu(mu))
-            clean.copy_(relu);
+            clean.copy_(mu).relu_();
 
+        // T = s (t Phi(t) + phi(t)) with Phi = (1 + erf(t / sqrt 2)) / 2 and phi = c exp(-t^2 / 2), c = 1 / sqrt(2 pi).
+        // The constants ride on the small per-position tensors (s / 2, c s) to save full-size passes.
         using var t = mu / safeS;
-        var pdf = t.square().mul_(-0.5).exp_().mul_(InvSqrt2Pi);              // phi(t)
-        var cdf = t.mul(InvSqrt2).erf_().mul_(0.5).add_(0.5);                  // Phi(t)
+        var onePlusErf = t.mul(InvSqrt2).erf_().add_(1);                       // 2 Phi(t)
+        var gauss = t.square().mul_(-0.5).exp_();                             // phi(t) / c
+        using var halfS = safeS * 0.5;
+        using var cS = safeS * InvSqrt2Pi;
         using (var mean = output.narrow(0, n, n))
         {
-            mean.copy_(t).mul_(cdf).add_(pdf).mul_(safeS);                     // T = s (t Phi(t) + phi(t))
+            mean.copy_(t).mul_(onePlusErf).mul_(halfS).addcmul_(gauss, cS, 1);
             if (anyTiny)
             {
                 using var positive = mu.gt(0);
                 mean.copy_(where(tiny, nn.functional.relu(mu), mean));
-                cdf = where(tiny, positive.to_type(cdf.dtype), cdf);
-                pdf = where(tiny, zeros_like(pdf), pdf);
+                onePlusErf = where(tiny, positive.to_type(onePlusErf.dtype) * 2, onePlusErf);
+                gauss = where(tiny, zeros_like(gauss), gauss);
             }
         }
-        ctx.save_for_backward([mu, cdf, pdf]);
+        ctx.save_for_backward([mu, onePlusErf, gauss]);
         return output;
     }
 
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
     {
         var saved = ctx.get_saved_variables();
-        var (mu, cdf, pdf) = (saved[0], saved[1], saved[2]);
+        var (mu, onePlusErf, gauss) = (saved[0], saved[1], saved[2]);
         long n = mu.shape[0];
         using var gradClean = gradOutput.narrow(0, 0, n);
         using var gradMean = gradOutput.narrow(0, n, n);
         using var positive = mu.gt(0);
-        var gradMu = gradMean.mul(cdf).add_(gradClean.mul(positive));
-        var gradS = gradMean.mul(pdf).sum(0, keepdim: true);
+        var gradMu = gradClean.mul(positive).addcmul_(gradMean, onePlusErf, 0.5);      // dT/dmu = Phi(t)
+        var gradS = gradMean.mul(gauss).sum(0, keepdim: true).mul_(InvSqrt2Pi);       // dT/ds = phi(t)
         return [gradMu, gradS];
     }
 }

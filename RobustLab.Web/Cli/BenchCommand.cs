@@ -37,14 +37,9 @@ public static class BenchCommand
         var progress = new ProgressLine(context.Error, context.Interactive);
         var bench = new StepBenchmark(steps);
 
-        progress.Update("baseline steps", 0, force: true);
-        var baseline = bench.Baseline(device);
+        progress.Update("training steps: baseline, regularizer, augmentation N~=21 in interleaved rounds", 0, force: true);
+        var (baseline, regularizer, augmentation) = bench.MeasureAll(device);
         context.Cancel.ThrowIfCancellationRequested();
-        progress.Update("regularizer steps", 0.1, force: true);
-        var regularizer = bench.Regularizer(device);
-        context.Cancel.ThrowIfCancellationRequested();
-        progress.Update("augmentation N~=21 steps", 0.2, force: true);
-        var augmentation = bench.Augmentation(device);
         progress.Update($"memory: {MemoryBenchmark.Epochs} epochs on {MemoryBenchmark.TrainImages} images", 0.3, force: true);
         var memory = skipMemory ? null : MemoryBenchmark.Measure(new DatasetCatalog(CliOptions.Locations(dataRoot)), deviceName, context.Cancel);
         progress.Clear();
