@@ -18,8 +18,10 @@ fi
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 
-# System packages: the Fashion-MNIST files (/usr/share/datasets/fashion-mnist) and PyTorch for the interoperability test.
-packages=(dataset-fashion-mnist python3-torch)
+# System packages: the Fashion-MNIST files (/usr/share/datasets/fashion-mnist), PyTorch for the interoperability test,
+# and the PostgreSQL server (initdb, pg_ctl, postgres under /usr/lib/postgresql/N/bin, and the 'postgres' system user):
+# the PostgreSQL tests start their own throwaway cluster with it; they never use the system-wide one.
+packages=(dataset-fashion-mnist python3-torch postgresql)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
@@ -31,7 +33,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
     as_root apt-get update -qq
     as_root apt-get install -y -qq --no-install-recommends "${missing[@]}"
   else
-    say "warning: cannot install ${missing[*]} (not root and no password-less sudo); the tests that need them will skip."
+    say "warning: cannot install ${missing[*]} (not root and no password-less sudo); the tests that need them will fail."
   fi
 fi
 

@@ -21,6 +21,8 @@ public static class CommandLineApp
             EvalCommand.Create(context),
             DatasetsCommand.Create(context),
             BenchCommand.Create(context),
+            WorkerCommand.Create(context),
+            HashPasswordCommand.Create(context),
         };
         // Listed for --help only; Program.cs starts the web host before this parser sees 'serve'.
         root.Subcommands.Add(new Command("serve", "Run the dashboard (default http://127.0.0.1:5000; --urls to change)."));

@@ -1,0 +1,84 @@
+using RobustLab.Training.Training;
+using RobustLab.Web.Runs;
+
+namespace RobustLab.Tests.Runs;
+
+public sealed class SweepPlannerTests
+{
+    static SweepRequest Grid() => new()
+    {
+        Dataset = "fashion-mnist", Model = "lenet",
+        Methods = ["baseline", "augmentation", "regularizer"],
+        Sigma = [0.1, 0.25, 0.5], Alpha = [0.5, 1], Copies = [2, 6], Seed = [0, 1],
+        Epochs = 3, TrainSubset = 600, TestSubset = 100,
+    };
+
+    [Fact]
+    public void Baseline_is_added_once_per_seed_however_many_sigmas_and_alphas_are_listed()
+    {
+        var runs = SweepPlanner.Expand(Grid() with { Methods = ["baseline"] });
+        Assert.Equal(2, runs.Count);
+        Assert.All(runs, r => Assert.Equal((TrainingMethod.Baseline, 0.0, 0.0, 0), (r.Method, r.Sigma, r.Alpha, r.Copies)));
+        Assert.Equal([0, 1], runs.Select(r => r.Seed));
+    }
+
+    [Fact]
+    public void A_two_seed_three_sigma_two_alpha_two_copies_grid_gives_each_method_only_its_parameters()
+    {
+        var runs = SweepPlanner.Expand(Grid());
+        // baseline: 2 seeds; augmentation: 3 sigma x 2 N~ x 2 seeds; regulariser: 3 sigma x 2 alpha x 2 seeds.
+        Assert.Equal(2 + 12 + 12, runs.Count);
+        Assert.Equal(12, runs.Count(r => r.Method == TrainingMethod.Augmentation && r.Alpha == 0 && r.Copies > 0));
+        Assert.Equal(12, runs.Count(r => r.Method == TrainingMethod.Regularizer && r.Copies == 0 && r.Alpha > 0));
+        Assert.Equal(runs.Count, runs.Select(RunConfigKey.For).Distinct().Count());
+        Assert.All(runs, r => Assert.Equal((3, 600, 100, "fashion-mnist"), (r.Epochs!.Value, r.TrainSubset!.Value, r.TestSubset!.Value, r.Dataset)));
+        Assert.All(runs, r => Assert.Empty(r.Validate()));
+    }
+
+    [Fact]
+    public void Repeated_values_and_methods_are_deduplicated()
+    {
+        var runs = SweepPlanner.Expand(Grid() with { Methods = ["regularizer", "Regularizer"], Sigma = [0.5, 0.5], Alpha = [1, 1], Seed = [3, 3] });
+        Assert.Single(runs);
+    }
+
+    [Fact]
+    public void Missing_seeds_mean_seed_zero()
+    {
+        Assert.Equal([0], SweepPlanner.Expand(Grid() with { Methods = ["baseline"], Seed = [] }).Select(r => r.Seed));
+    }
+
+    [Fact]
+    public void An_oversized_sweep_is_refused_with_its_size_and_the_limit()
+    {
+        var request = Grid() with
+        {
+            Methods = ["regularizer"], Sigma = Enumerable.Range(1, 25).Select(i => i / 100.0).ToList(),
+            Alpha = Enumerable.Range(1, 10).Select(i => (double)i).ToList(), Seed = [0, 1, 2, 3, 4],
+        };
+        Assert.Contains("sweep: 1250 runs exceed the limit of 1000", SweepPlanner.Validate(request));
+        var e = Assert.Throws<ArgumentException>(() => SweepPlanner.Expand(request));
+        Assert.Contains("sweep: 1250 runs exceed the limit of 1000", e.Message);
+        Assert.Equal(1000, SweepPlanner.MaxRuns);
+    }
+
+    [Fact]
+    public void Validation_names_every_bad_field()
+    {
+        var errors = SweepPlanner.Validate(new SweepRequest
+        {
+            Dataset = "", Methods = ["augmentation", "dropout"], Sigma = [-1, double.NaN], Copies = [0], Device = "tpu", Epochs = 0,
+        });
+        foreach (string field in new[] { "dataset", "methods", "sigma", "copies", "device", "epochs" })
+            Assert.Contains(errors, e => e.StartsWith(field, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Methods_without_their_parameter_lists_are_reported()
+    {
+        var errors = SweepPlanner.Validate(new SweepRequest { Dataset = "mnist10k", Methods = ["augmentation", "regularizer"] });
+        Assert.Contains(errors, e => e.StartsWith("sigma:"));
+        Assert.Contains(errors, e => e.StartsWith("copies:"));
+        Assert.Contains(errors, e => e.StartsWith("alpha:"));
+    }
+}

@@ -1,0 +1,91 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using System.Globalization;
+using System.Text;
+using RobustLab.Training.Training;
+using RobustLab.Web.Runs;
+
+namespace RobustLab.Web.Api;
+
+/// <summary>
+/// GET /api/results.csv: one row per run (the filters of GET /api/runs), configuration columns then metric columns,
+/// in the invariant culture (0.5, never 0,5), for pandas or a spreadsheet. Metric cells are empty until a run is evaluated.
+/// </summary>
+public static class ResultsCsvApi
+{
+    public static readonly string[] Columns =
+    [
+        "id", "sweepId", "status", "dataset", "model", "method", "sigma", "alpha", "copies", "epochs", "trainSubset",
+        "testSubset", "batchSize", "lr", "seed", "device", "epochsDone", "createdAt", "startedAt", "finishedAt",
+        "testAccuracy", "testImages", "gnr", "gnrMean", "momentAccuracy", "momentGap", "momentSigma", "momentGapImages",
+        "momentGapSamples", "evalSeed", "error",
+    ];
+
+    const int PageSize = 500;
+    const int MaxRows = 100_000;
+
+    public static IEndpointRouteBuilder MapResultsCsv(this IEndpointRouteBuilder api)
+    {
+        api.MapGet("/results.csv", ResultsCsv)
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .WithSummary("All runs as CSV (one row per run); the same filters as GET /api/runs.");
+        return api;
+    }
+
+    static async Task<Results<FileContentHttpResult, ValidationProblem>> ResultsCsv(HttpRequest request, IRunStore store, CancellationToken ct)
+    {
+        var errors = new RunRequestValidation.Errors();
+        var filter = RunQuery.Parse(request, errors, defaultTake: PageSize);
+        if (errors.Count > 0) return ApiProblems.Invalid(errors.ToProblem());
+
+        var runs = new List<RunEntity>();
+        if (request.Query.ContainsKey("take"))
+            runs.AddRange(await store.ListRunsAsync(filter, ct));
+        else
+        {
+            // No explicit page: every matching run, read page by page.
+            for (int skip = filter.Skip; runs.Count < MaxRows; skip += PageSize)
+            {
+                var page = await store.ListRunsAsync(filter with { Skip = skip, Take = PageSize }, ct);
+                runs.AddRange(page);
+                if (page.Count < PageSize) break;
+            }
+        }
+        byte[] bytes = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(Write(runs));
+        return TypedResults.File(bytes, "text/csv; charset=utf-8", "results.csv");
+    }
+
+    public static string Write(IEnumerable<RunEntity> runs)
+    {
+        var csv = new StringBuilder();
+        csv.Append(string.Join(',', Columns)).Append('\n');
+        foreach (var run in runs)
+            csv.Append(string.Join(',', Row(run).Select(Escape))).Append('\n');
+        return csv.ToString();
+    }
+
+    static IEnumerable<string> Row(RunEntity run)
+    {
+        var o = RunView.ConfigOf(run);
+        Protocol? p = null;
+        try { p = o.Resolve(); } catch (ArgumentException) { }
+        var m = RunView.MetricsOf(run);
+        return
+        [
+            run.Id.ToString(), run.SweepId?.ToString() ?? "", run.Status.Name(), o.Dataset, o.Model, o.Method.Name(),
+            N(o.Sigma), N(o.Alpha), N(o.Copies), N(p?.Epochs ?? o.Epochs), N(o.TrainSubset), N(o.TestSubset),
+            N(p?.BatchSize ?? o.BatchSize), N(p?.LearningRate ?? o.LearningRate), N(o.Seed), o.Device, N(run.Epoch),
+            T(run.CreatedAt), T(run.StartedAt), T(run.FinishedAt),
+            N(m?.TestAccuracy ?? run.TestAccuracy), N(m?.TestImages), N(m?.Gnr ?? run.Gnr), N(m?.GnrMean ?? run.GnrMean),
+            N(m?.MomentAccuracy ?? run.MomentAccuracy), N(m?.MomentGap ?? run.MomentGap), N(m?.MomentSigma),
+            N(m?.MomentGapImages), N(m?.MomentGapSamples), N(m?.Seed), run.Error ?? "",
+        ];
+    }
+
+    static string N(double? v) => v?.ToString("R", CultureInfo.InvariantCulture) ?? "";
+    static string N(int? v) => v?.ToString(CultureInfo.InvariantCulture) ?? "";
+    static string T(DateTimeOffset? t) => t?.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture) ?? "";
+
+    /// <summary>RFC 4180: a cell with a comma, quote or line break is quoted, quotes doubled.</summary>
+    static string Escape(string cell) =>
+        cell.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + cell.Replace("\"", "\"\"") + "\"" : cell;
+}

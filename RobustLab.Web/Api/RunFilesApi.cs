@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using RobustLab.Training.Checkpoints;
+using RobustLab.Web.Runs;
+
+namespace RobustLab.Web.Api;
+
+/// <summary>
+/// GET /api/runs/{id}/files/{kind}: a finished run's files. The kind picks one of three fixed file names in the run's
+/// RunDir (from the store); the request value is only compared with those names, never put into a path.
+/// </summary>
+public static class RunFilesApi
+{
+    /// <summary>kind -> (file in the run folder, download extension, content type).</summary>
+    static readonly IReadOnlyDictionary<string, (string File, string Extension, string ContentType)> Kinds =
+        new Dictionary<string, (string, string, string)>(StringComparer.Ordinal)
+        {
+            ["safetensors"] = (RunFolder.SafetensorsFile, ".safetensors", "application/octet-stream"),
+            ["torchsharp"] = (RunFolder.ModelDatFile, ".dat", "application/octet-stream"),
+            ["runjson"] = (RunFolder.RunJsonFile, ".json", "application/json"),
+        };
+
+    public static IEndpointRouteBuilder MapRunFiles(this IEndpointRouteBuilder api)
+    {
+        api.MapGet("/runs/{id}/files/{kind}", Download)
+            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Download model.safetensors (kind safetensors), model.dat (torchsharp) or run.json (runjson).");
+        return api;
+    }
+
+    static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> Download(string id, string kind, IRunStore store, CancellationToken ct)
+    {
+        if (!Kinds.TryGetValue(kind, out var file))
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "File not found",
+                detail: $"Unknown file kind; use one of {string.Join(", ", Kinds.Keys)}.");
+        var run = await RunsApi.FindAsync(store, id, withEpochs: false, ct);
+        if (run is null) return ApiProblems.RunNotFound(id);
+        if (string.IsNullOrWhiteSpace(run.RunDir))
+            return ApiProblems.FileNotFound(run.Id, kind, "the run has no folder yet.");
+        string path = Path.GetFullPath(Path.Combine(run.RunDir, file.File));
+        if (!File.Exists(path))
+            return ApiProblems.FileNotFound(run.Id, kind, $"{file.File} is not there (yet); the run is {run.Status.Name()}.");
+        return TypedResults.PhysicalFile(path, file.ContentType, $"run-{run.Id}{file.Extension}", enableRangeProcessing: true);
+    }
+}

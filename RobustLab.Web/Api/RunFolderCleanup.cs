@@ -1,0 +1,32 @@
+using RobustLab.Web.Runs;
+
+namespace RobustLab.Web.Api;
+
+/// <summary>
+/// Deletes a deleted run's folder. The path is the store's RunDir (decided by the server when the run was created, as
+/// {data folder}/runs/{id}), never a request value; and the folder must be named after the run's id, so a corrupted
+/// row cannot make this delete anything else (the data folder, a root, another run).
+/// </summary>
+public static class RunFolderCleanup
+{
+    public static void Delete(RunEntity run, ILogger log)
+    {
+        if (string.IsNullOrWhiteSpace(run.RunDir)) return;
+        string dir = Path.TrimEndingDirectorySeparator(Path.GetFullPath(run.RunDir));
+        string name = Path.GetFileName(dir);
+        if (name != run.Id.ToString("N") && name != run.Id.ToString("D"))
+        {
+            log.LogWarning("Run {RunId}: not deleting its folder {RunDir}, which is not named after the run.", run.Id, dir);
+            return;
+        }
+        try
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The row is gone already; a leftover folder is harmless and the log says where it is.
+            log.LogWarning(e, "Run {RunId}: could not delete its folder {RunDir}.", run.Id, dir);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using RobustLab.Training.Data;
+using RobustLab.Training.Models;
+using RobustLab.Web.Jobs;
+using RobustLab.Web.Runs;
+
+namespace RobustLab.Web.Api;
+
+/// <summary>What a sweep submission answers: the sweep id, every run of the grid (new and reused), and the counts.</summary>
+public sealed record SweepView(Guid Id, string Dataset, string Model, DateTimeOffset CreatedAt, IReadOnlyList<RunView> Runs, int Reused, int Queued);
+
+/// <summary>
+/// POST /api/sweeps: a grid over methods x sigma x alpha x N~ x seeds for one data set and model (<see cref="SweepRequest"/>,
+/// expanded by <see cref="SweepPlanner"/>). Configurations that already succeeded are reused; the rest are stored and
+/// queued. GET /api/sweeps/{id} reads the sweep back.
+/// </summary>
+public static class SweepsApi
+{
+    public static IEndpointRouteBuilder MapSweeps(this IEndpointRouteBuilder api)
+    {
+        api.MapPost("/sweeps", CreateSweep)
+            .AcceptsJson<SweepRequest, RouteHandlerBuilder>()
+            .WithTags("Sweeps")
+            .WithSummary($"Submit a sweep (at most {SweepPlanner.MaxRuns} runs); succeeded configurations are reused, the rest queued.");
+        api.MapGet("/sweeps/{id}", GetSweep)
+            .WithTags("Sweeps").ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("A sweep with its runs (those it created and those it reused).");
+        return api;
+    }
+
+    static async Task<Results<Created<SweepView>, ValidationProblem>> CreateSweep(
+        HttpContext context, IRunStore store, IRunQueue queue, SweepSubmitter submitter, CancellationToken ct)
+    {
+        var (request, bodyErrors) = await ApiJson.ReadBodyAsync<SweepRequest>(context);
+        if (request is null) return ApiProblems.Invalid(bodyErrors!);
+
+        var errors = Validate(request);
+        if (errors.Count > 0) return ApiProblems.Invalid(errors.ToProblem());
+
+        SweepSubmission submission;
+        try
+        {
+            submission = await submitter.SubmitAsync(request, ct);
+        }
+        catch (ArgumentException e)
+        {
+            // Validate ran the planner's checks already; this is a last line for anything it could not foresee.
+            var late = new RunRequestValidation.Errors();
+            late.Add(FieldOf(e.Message), e.Message);
+            return ApiProblems.Invalid(late.ToProblem());
+        }
+
+        foreach (var run in submission.NewRuns)
+            await RunSubmission.EnqueueAsync(store, queue, run, ct);
+
+        var runs = submission.NewRuns.Concat(submission.ReusedRuns).Select(RunView.From).ToArray();
+        var view = new SweepView(submission.Sweep.Id, submission.Sweep.Dataset, submission.Sweep.Model, submission.Sweep.CreatedAt,
+            runs, submission.ReusedRuns.Count, submission.NewRuns.Count);
+        return TypedResults.Created($"/api/sweeps/{view.Id}", view);
+    }
+
+    static async Task<Results<Ok<SweepView>, ProblemHttpResult>> GetSweep(string id, IRunStore store, CancellationToken ct)
+    {
+        var sweep = Guid.TryParse(id, out var guid) ? await store.GetSweepAsync(guid, ct) : null;
+        if (sweep is null)
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Sweep not found",
+                detail: $"There is no sweep '{id}'.");
+        var created = await store.ListRunsAsync(new RunFilter(SweepId: sweep.Id, Take: SweepPlanner.MaxRuns), ct);
+        var reused = new List<RunEntity>();
+        foreach (var runId in sweep.ReusedRunIds)
+            if (await store.GetRunAsync(runId, ct: ct) is { } run) reused.Add(run);
+        return TypedResults.Ok(new SweepView(sweep.Id, sweep.Dataset, sweep.Model, sweep.CreatedAt,
+            created.Concat(reused).Select(RunView.From).ToArray(), reused.Count, created.Count));
+    }
+
+    /// <summary>
+    /// Every problem at once: the planner's (lists, sizes, shared settings, "sweep" when the grid is too large), what
+    /// the planner leaves to the catalogue (unknown data set or model, the API's epoch bound), and then each expanded run
+    /// through the same checks as POST /api/runs.
+    /// </summary>
+    static RunRequestValidation.Errors Validate(SweepRequest request)
+    {
+        var errors = new RunRequestValidation.Errors();
+        string dataset = (request.Dataset ?? "").Trim().ToLowerInvariant();
+        // A known data set that is not installed here is accepted: a remote worker may have it.
+        if (dataset.Length > 0 && !DatasetCatalog.Names.Contains(dataset))
+            errors.Add("dataset", $"unknown dataset '{request.Dataset}'; use one of {string.Join(", ", DatasetCatalog.Names)}.");
+        string model = (request.Model ?? "").Trim().ToLowerInvariant();
+        if (!ModelFactory.Architectures.Contains(model))
+            errors.Add("model", $"unknown model '{request.Model}'; use one of {string.Join(", ", ModelFactory.Architectures)}.");
+        if (request.Epochs is > RunRequestValidation.MaxEpochs)
+            errors.Add("epochs", $"epochs must be between 1 and {RunRequestValidation.MaxEpochs} (got {request.Epochs}).");
+
+        foreach (string message in SweepPlanner.Validate(request))
+            errors.Add(FieldOf(message), message);
+        if (errors.Count > 0) return errors;
+
+        foreach (var options in SweepPlanner.Expand(request))
+            RunRequestValidation.Validate(RunRequest.From(options), errors);
+        return errors;
+    }
+
+    /// <summary>The planner's messages start with the field: "sigma: ...", "train-subset must be ...", "sweep: ...".</summary>
+    static string FieldOf(string message)
+    {
+        int end = message.IndexOfAny([':', ' ']);
+        string cli = end > 0 ? message[..end] : "body";
+        var parts = cli.Split('-', StringSplitOptions.RemoveEmptyEntries);
+        return parts.Length == 0 ? "body" : parts[0] + string.Concat(parts.Skip(1).Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
+    }
+}

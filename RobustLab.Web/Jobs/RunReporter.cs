@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using RobustLab.Training.Evaluation;
+using RobustLab.Training.Training;
+using RobustLab.Web.Runs;
+
+namespace RobustLab.Web.Jobs;
+
+/// <summary>
+/// Where one executing run reports to: the run store (status, progress, epochs, metrics) and <see cref="RunEvents"/>.
+/// Store calls go through one gate, so the heartbeat and the training thread never use the store at the same time.
+/// The training callbacks (<see cref="OnEpoch"/>, <see cref="OnBatch"/>, <see cref="OnStage"/>) run on the training
+/// thread and wait for their write; in-epoch progress is written at most once per progress interval. A failed progress
+/// or epoch write is logged and training goes on: the epoch is in the resume state and is recorded on the next attempt.
+/// </summary>
+public sealed class RunReporter(
+    IRunStore store, RunEvents events, Guid runId, int epochs, TimeSpan progressInterval, ILogger logger) : IDisposable
+{
+    readonly SemaphoreSlim _gate = new(1, 1);
+    readonly List<double> _epochSeconds = [];
+    readonly Stopwatch _sinceProgress = new(), _inEpoch = new();
+    RunStatus _status = RunStatus.Running;
+    int _epoch;
+    double _fraction;
+
+    public RunStatus Status => _status;
+
+    /// <summary>Runs one store call under the gate.</summary>
+    public async Task<T> WithStoreAsync<T>(Func<IRunStore, Task<T>> call, CancellationToken ct = default)
+    {
+        await _gate.WaitAsync(ct);
+        try { return await call(store); }
+        finally { _gate.Release(); }
+    }
+
+    public Task WithStoreAsync(Func<IRunStore, Task> call, CancellationToken ct = default) =>
+        WithStoreAsync(async s => { await call(s); return true; }, ct);
+
+    /// <summary>Records the epochs an earlier attempt finished (from its resume state) once, and starts the ETA from them.</summary>
+    public async Task BackfillAsync(IReadOnlyList<EpochReport> reports)
+    {
+        foreach (var report in reports)
+        {
+            await WithStoreAsync(s => s.RecordEpochAsync(runId, report));
+            _epochSeconds.Add(report.Seconds);
+            _epoch = report.Epoch;
+        }
+        _fraction = reports.Count > 0 ? 1 : 0;
+    }
+
+    public async Task SetStatusAsync(RunStatus status, string? error = null)
+    {
+        await WithStoreAsync(s => s.SetStatusAsync(runId, status, error));
+        _status = status;
+        if (status == RunStatus.Running) _inEpoch.Restart(); // the pace of the first epoch counts from here
+        Publish(error: error);
+    }
+
+    public async Task SucceededAsync(EvaluationResult metrics)
+    {
+        await WithStoreAsync(s => s.SetMetricsAsync(runId, metrics));
+        await SetStatusAsync(RunStatus.Succeeded);
+    }
+
+    public void OnEpoch(EpochReport report)
+    {
+        _epochSeconds.Add(report.Seconds);
+        _epoch = report.Epoch;
+        _fraction = 1;
+        _inEpoch.Restart();
+        Write("epoch", async s =>
+        {
+            await s.RecordEpochAsync(runId, report);
+            await s.UpdateProgressAsync(runId, _epoch, epochs, _fraction, EtaSeconds());
+        });
+        Publish(report);
+    }
+
+    public void OnBatch(BatchProgress batch)
+    {
+        _epoch = batch.Epoch;
+        _fraction = batch.Batches == 0 ? 0 : (double)batch.Batch / batch.Batches;
+        if (_sinceProgress.IsRunning && _sinceProgress.Elapsed < progressInterval && batch.Batch < batch.Batches) return;
+        _sinceProgress.Restart();
+        Write("progress", s => s.UpdateProgressAsync(runId, _epoch, epochs, _fraction, EtaSeconds()));
+        Publish();
+    }
+
+    public void OnStage(string stage)
+    {
+        if (stage != "evaluating") return;
+        _fraction = 1;
+        Write("progress", s => s.UpdateProgressAsync(runId, _epoch, epochs, 1, null)); // no ETA for evaluation
+        SetStatusAsync(RunStatus.Evaluating).GetAwaiter().GetResult();
+    }
+
+    /// <summary>Seconds left: mean seconds per finished epoch (or the current epoch's pace) times the epochs left.</summary>
+    double? EtaSeconds()
+    {
+        double left = Math.Max(0, epochs - _epoch + (1 - _fraction));
+        double? perEpoch = _epochSeconds.Count > 0 ? _epochSeconds.Average()
+            : _fraction > 0 ? _inEpoch.Elapsed.TotalSeconds / _fraction : null;
+        return perEpoch * left;
+    }
+
+    void Write(string what, Func<IRunStore, Task> call)
+    {
+        try { WithStoreAsync(call).GetAwaiter().GetResult(); }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Run {RunId}: could not write {What} to the run store; training goes on.", runId, what);
+        }
+    }
+
+    void Publish(EpochReport? finished = null, string? error = null) =>
+        events.Publish(new RunProgress(runId, _status, _epoch, epochs, _fraction,
+            _status is RunStatus.Running ? EtaSeconds() : null, error, DateTimeOffset.UtcNow, finished));
+
+    public void Dispose() => _gate.Dispose();
+}

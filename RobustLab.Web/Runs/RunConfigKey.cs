@@ -1,0 +1,49 @@
+using System.Globalization;
+using RobustLab.Training.Training;
+
+namespace RobustLab.Web.Runs;
+
+/// <summary>
+/// The canonical text of everything that decides a run's result, so two submissions that would train and evaluate the
+/// same network share a key and a sweep can reuse a succeeded run. The device is left out (it changes speed, not the
+/// result); unset hyperparameters are replaced by the model's resolved protocol, so "epochs omitted" and "epochs = 100"
+/// on LeNet are the same run. Parameters a method ignores (alpha without the regulariser, copies without augmentation)
+/// are written as 0. Sigma is kept for the baseline too: evaluation measures the moment metrics at the training sigma.
+/// </summary>
+public static class RunConfigKey
+{
+    public static string For(TrainingOptions options)
+    {
+        var p = options.Resolve();
+        var m = options.Method;
+        double alpha = m == TrainingMethod.Regularizer ? options.Alpha : 0;
+        int copies = m == TrainingMethod.Augmentation ? options.Copies : 0;
+        string key = string.Join(';',
+            "dataset=" + options.Dataset.Trim().ToLowerInvariant(),
+            "model=" + options.Model.Trim().ToLowerInvariant(),
+            "method=" + m.Name(),
+            "sigma=" + Number(options.Sigma),
+            "alpha=" + Number(alpha),
+            "copies=" + Number(copies),
+            "epochs=" + Number(p.Epochs),
+            "trainSubset=" + (options.TrainSubset is int t ? Number(t) : "all"),
+            "testSubset=" + (options.TestSubset is int s ? Number(s) : "all"),
+            "batchSize=" + Number(p.BatchSize),
+            "lr=" + Number(p.LearningRate),
+            "seed=" + Number(options.Seed),
+            "validation=" + Number(options.ValidationFraction),
+            "optimizer=" + p.Optimizer,
+            "momentum=" + Number(p.Momentum),
+            "nesterov=" + (p.Nesterov ? "true" : "false"),
+            "weightDecay=" + Number(p.WeightDecay),
+            "plateau=" + Number(p.PlateauFactor) + "/" + Number(p.PlateauPatience),
+            "earlyStop=" + Number(p.EarlyStopPatience));
+        return key.Length <= RunStoreContext.ConfigKeyLength
+            ? key
+            : throw new ArgumentException($"dataset: the configuration is too long to store ({key.Length} characters).", nameof(options));
+    }
+
+    // "R" round-trips doubles exactly; invariant culture so a German locale does not write 0,5.
+    static string Number(double value) => value == 0 ? "0" : value.ToString("R", CultureInfo.InvariantCulture);
+    static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

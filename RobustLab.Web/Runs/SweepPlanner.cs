@@ -1,0 +1,116 @@
+using RobustLab.Training.Training;
+
+namespace RobustLab.Web.Runs;
+
+/// <summary>
+/// Expands a sweep into runs: methods x sigma x alpha x N~ x seeds, where each method takes only the parameters it uses.
+/// The baseline (sigma = alpha = N~ = 0) is one run per seed however many sigmas and alphas were listed; augmentation
+/// varies sigma x N~; the regulariser varies sigma x alpha. Runs with the same configuration key appear once.
+/// </summary>
+public static class SweepPlanner
+{
+    /// <summary>Most runs one sweep may create.</summary>
+    public const int MaxRuns = 1000;
+
+    /// <summary>Problems with the request, each starting with the field it names; empty when it can be expanded.</summary>
+    public static IReadOnlyList<string> Validate(SweepRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(request.Dataset)) errors.Add("dataset: a sweep needs a data set.");
+        if (request.Methods is null || request.Methods.Count == 0) errors.Add("methods: list at least one of baseline, augmentation, regularizer.");
+        var methods = new List<TrainingMethod>();
+        foreach (string name in request.Methods ?? [])
+        {
+            try { methods.Add(TrainingMethods.Parse(name ?? "")); }
+            catch (ArgumentException e) { errors.Add("methods: " + e.Message[(e.Message.IndexOf(':') + 1)..].Trim()); }
+        }
+        if (!DeviceQueues.TryQueueFor(request.Device, out _))
+            errors.Add($"device: unknown device '{request.Device}'; use cpu, cuda or cuda:N (N = 0, 1, ...).");
+        var sigmas = request.Sigma ?? [];
+        var alphas = request.Alpha ?? [];
+        var copies = request.Copies ?? [];
+        foreach (double s in sigmas.Where(s => !(double.IsFinite(s) && s > 0)).Distinct())
+            errors.Add($"sigma: every sigma must be a finite number > 0 (got {s}).");
+        foreach (double a in alphas.Where(a => !(double.IsFinite(a) && a > 0)).Distinct())
+            errors.Add($"alpha: every alpha must be a finite number > 0 (got {a}).");
+        foreach (int c in copies.Where(c => c < 1).Distinct())
+            errors.Add($"copies: every N~ must be >= 1 (got {c}).");
+        if (methods.Contains(TrainingMethod.Augmentation) || methods.Contains(TrainingMethod.Regularizer))
+            if (sigmas.Count == 0) errors.Add("sigma: augmentation and the regularizer need at least one sigma.");
+        if (methods.Contains(TrainingMethod.Augmentation) && copies.Count == 0) errors.Add("copies: augmentation needs at least one N~.");
+        if (methods.Contains(TrainingMethod.Regularizer) && alphas.Count == 0) errors.Add("alpha: the regularizer needs at least one alpha.");
+
+        // The shared settings, checked once on a template run (their messages already name the field).
+        var shared = Template(request) with { Method = TrainingMethod.Baseline };
+        errors.AddRange(shared.Validate());
+
+        long count = Count(request, methods);
+        if (count > MaxRuns) errors.Add(LimitMessage(count));
+        return errors;
+    }
+
+    /// <summary>The runs of the sweep; throws an ArgumentException with every problem when <see cref="Validate"/> finds any.</summary>
+    public static IReadOnlyList<TrainingOptions> Expand(SweepRequest request)
+    {
+        var errors = Validate(request);
+        if (errors.Count > 0) throw new ArgumentException(string.Join(" ", errors), nameof(request));
+
+        var template = Template(request);
+        var sigmas = request.Sigma.Distinct().ToList();
+        var alphas = request.Alpha.Distinct().ToList();
+        var copies = request.Copies.Distinct().ToList();
+        var seeds = Seeds(request);
+        var runs = new List<TrainingOptions>();
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        void Add(TrainingOptions o) { if (keys.Add(RunConfigKey.For(o))) runs.Add(o); }
+
+        foreach (var method in request.Methods.Select(TrainingMethods.Parse).Distinct())
+            foreach (int seed in seeds)
+            {
+                var run = template with { Method = method, Seed = seed };
+                switch (method)
+                {
+                    case TrainingMethod.Baseline:
+                        Add(run);
+                        break;
+                    case TrainingMethod.Augmentation:
+                        foreach (double s in sigmas) foreach (int n in copies) Add(run with { Sigma = s, Copies = n });
+                        break;
+                    case TrainingMethod.Regularizer:
+                        foreach (double s in sigmas) foreach (double a in alphas) Add(run with { Sigma = s, Alpha = a });
+                        break;
+                }
+            }
+        return runs;
+    }
+
+    public static string LimitMessage(long count) => $"sweep: {count} runs exceed the limit of {MaxRuns}";
+
+    // Counted without expanding, so a request for a billion runs is refused without building them.
+    static long Count(SweepRequest request, IEnumerable<TrainingMethod> methods)
+    {
+        long seeds = Seeds(request).Count;
+        long sigmas = (request.Sigma ?? []).Distinct().Count(), alphas = (request.Alpha ?? []).Distinct().Count(), copies = (request.Copies ?? []).Distinct().Count();
+        return methods.Distinct().Sum(m => m switch
+        {
+            TrainingMethod.Augmentation => sigmas * copies,
+            TrainingMethod.Regularizer => sigmas * alphas,
+            _ => 1L,
+        } * seeds);
+    }
+
+    static List<int> Seeds(SweepRequest request) => request.Seed is { Count: > 0 } seeds ? seeds.Distinct().ToList() : [0];
+
+    static TrainingOptions Template(SweepRequest request) => new()
+    {
+        Dataset = request.Dataset?.Trim().ToLowerInvariant() ?? "",
+        Model = request.Model?.Trim().ToLowerInvariant() ?? "lenet",
+        Epochs = request.Epochs,
+        TrainSubset = request.TrainSubset,
+        TestSubset = request.TestSubset,
+        BatchSize = request.BatchSize,
+        LearningRate = request.LearningRate,
+        Device = request.Device?.Trim().ToLowerInvariant() ?? "cpu",
+    };
+}

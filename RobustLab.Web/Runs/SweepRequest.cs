@@ -1,0 +1,28 @@
+using System.Text.Json.Serialization;
+
+namespace RobustLab.Web.Runs;
+
+/// <summary>
+/// A sweep as posted: one data set and model, lists for the methods and the parameters they take, and the settings every
+/// run shares (null: the model's protocol). JSON names are the CLI's in camelCase (learning rate is "lr"). Empty lists:
+/// seeds default to [0]; a method whose parameter list is empty gets no runs, which <see cref="SweepPlanner.Validate"/> reports.
+/// </summary>
+public sealed record SweepRequest
+{
+    public string Dataset { get; init; } = "";
+    public string Model { get; init; } = "lenet";
+    /// <summary>baseline, augmentation, regularizer.</summary>
+    public IReadOnlyList<string> Methods { get; init; } = [];
+    public IReadOnlyList<double> Sigma { get; init; } = [];
+    public IReadOnlyList<double> Alpha { get; init; } = [];
+    /// <summary>N~ values (augmentation).</summary>
+    public IReadOnlyList<int> Copies { get; init; } = [];
+    public IReadOnlyList<int> Seed { get; init; } = [];
+    public int? Epochs { get; init; }
+    public int? TrainSubset { get; init; }
+    public int? TestSubset { get; init; }
+    public int? BatchSize { get; init; }
+    [JsonPropertyName("lr")]
+    public double? LearningRate { get; init; }
+    public string Device { get; init; } = "cpu";
+}
