@@ -15,15 +15,25 @@ builder.AddRobustLabSecurity();
 builder.AddRunStore();
 builder.AddJobEngine(JobEngineRole.Serve);
 builder.Services.AddRunsApi();
+builder.AddDashboard();
 
 var app = builder.Build();
-await app.Services.MigrateRunStoreAsync();
 app.UseRobustLabSecurity();
 app.MapHealthApi();
-app.MapHomePage();
 app.MapRunsApi();
 app.MapJobsDashboard();
-await app.RunAsync();
+app.MapDashboard();
+try
+{
+    await app.Services.MigrateRunStoreAsync();
+    await app.RunAsync();
+}
+catch (Microsoft.Extensions.Options.OptionsValidationException e)
+{
+    // A refusal to start (e.g. a public address with no account) is one line, not a stack trace.
+    Console.Error.WriteLine($"error: {string.Join(" ", e.Failures)}");
+    return 1;
+}
 return 0;
 
 /// <summary>The entry point, public for WebApplicationFactory&lt;Program&gt;.</summary>

@@ -1,0 +1,26 @@
+using MudBlazor.Services;
+using RobustLab.Web.Components;
+
+namespace RobustLab.Web.Hosting;
+
+/// <summary>The Blazor Server dashboard (interactive server rendering, MudBlazor, Plotly.Blazor).</summary>
+public static class DashboardHosting
+{
+    public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
+    {
+        // Serve wwwroot-assets/ and the packages' assets (MudBlazor, Plotly) from the build output too, not only after
+        // publish: the README runs the built binary. A no-op when there is no static-web-assets manifest.
+        builder.WebHost.UseStaticWebAssets();
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
+        return builder;
+    }
+
+    /// <summary>Static assets (wwwroot-assets/ and the packages' own) and the dashboard's pages at "/".</summary>
+    public static WebApplication MapDashboard(this WebApplication app)
+    {
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+}
