@@ -54,7 +54,8 @@ public sealed class SecurityTestHost : IAsyncDisposable
         builder.WebHost.UseTestServer();
         builder.Configuration.AddInMemoryCollection(configuration);
         builder.Logging.ClearProviders();
-        builder.Services.AddHangfire(_ => { });
+        // A provider that survives this host's disposal: Hangfire's log provider is process-wide.
+        builder.Services.AddHangfire((sp, c) => c.UseLogProvider(new RobustLab.Web.Jobs.SafeHangfireLogProvider(sp.GetRequiredService<ILoggerFactory>())));
         builder.AddRobustLabSecurity();
 
         var app = builder.Build();

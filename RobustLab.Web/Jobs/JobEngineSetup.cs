@@ -32,13 +32,18 @@ public static class JobEngineSetup
         // This host's own storage and activator, registered before AddHangfire so that its process-wide defaults
         // (JobStorage.Current, JobActivator.Current) are never used.
         services.AddSingleton<JobStorage>(sp =>
-            HangfireStorageFactory.Create(sp.GetRequiredService<StorageOptions>(), sp.GetRequiredService<IOptions<WorkerOptions>>().Value));
+        {
+            // Resolving the configuration first installs this host's log provider before any Hangfire component
+            // asks the process-wide one for a logger (it may belong to a host that was already disposed).
+            sp.GetRequiredService<IGlobalConfiguration>();
+            return HangfireStorageFactory.Create(sp.GetRequiredService<StorageOptions>(), sp.GetRequiredService<IOptions<WorkerOptions>>().Value);
+        });
         services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
         services.AddHangfire((sp, config) => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
-            .UseLogProvider(new SafeLogProvider(sp.GetRequiredService<ILoggerFactory>())));
+            .UseLogProvider(new SafeHangfireLogProvider(sp.GetRequiredService<ILoggerFactory>())));
 
         services.AddScoped<TrainRunJob>();
         services.AddSingleton<IRunQueue, HangfireRunQueue>();
@@ -74,26 +79,5 @@ public static class JobEngineSetup
         }
 
         public Task StopAsync(CancellationToken ct) => _started ? inner.StopAsync(ct) : Task.CompletedTask;
-    }
-
-    /// <summary>
-    /// Hangfire's log provider is process-wide and set by the last host that configured it; when that host is disposed
-    /// (tests run several), its logger factory throws. This one falls back to no logging instead of failing a job.
-    /// </summary>
-    sealed class SafeLogProvider(ILoggerFactory factory) : ILogProvider
-    {
-        readonly AspNetCoreLogProvider _inner = new(factory);
-
-        public ILog GetLogger(string name)
-        {
-            try { return _inner.GetLogger(name); }
-            catch (ObjectDisposedException) { return Silent.Instance; }
-        }
-
-        sealed class Silent : ILog
-        {
-            public static readonly Silent Instance = new();
-            public bool Log(Hangfire.Logging.LogLevel logLevel, Func<string>? messageFunc, Exception? exception = null) => false;
-        }
     }
 }

@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Text;
+using RobustLab.Training.Training;
+using RobustLab.Web.Runs;
+
+namespace RobustLab.Web.Jobs;
+
+/// <summary>
+/// The run's own log, <c>{run folder}/run.log</c>: one timestamped line per status change, finished epoch and error,
+/// appended as they happen by the worker that trains the run. The run detail page shows its tail. Writing it never fails
+/// a run: a log line that cannot be written is reported to the process log and dropped.
+/// </summary>
+public sealed class RunLog(string runDir, ILogger logger)
+{
+    public const string FileName = "run.log";
+
+    readonly object _gate = new();
+
+    public string Path { get; } = System.IO.Path.Combine(runDir, FileName);
+
+    /// <summary>The log of the run whose folder is <paramref name="runDir"/>.</summary>
+    public static string PathFor(string runDir) => System.IO.Path.Combine(runDir, FileName);
+
+    public void Write(string message)
+    {
+        string line = string.Create(CultureInfo.InvariantCulture, $"{DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss}Z {message}\n");
+        try
+        {
+            lock (_gate)
+            {
+                Directory.CreateDirectory(runDir);
+                File.AppendAllText(Path, line, Encoding.UTF8);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning(e, "Could not write to the run log {Path}; the run goes on.", Path);
+        }
+    }
+
+    public void Status(RunStatus status, string? detail = null) =>
+        Write(detail is null ? $"status {status.Name()}" : $"status {status.Name()}: {detail}");
+
+    public void Epoch(EpochReport r) => Write(string.Create(CultureInfo.InvariantCulture,
+        $"epoch {r.Epoch}/{r.Epochs}: train loss {r.TrainLoss:F4}, train accuracy {r.TrainAccuracy:P2}, " +
+        $"validation loss {r.ValidationLoss:F4}, validation accuracy {r.ValidationAccuracy:P2}, lr {r.LearningRate:G3}, " +
+        $"{r.Seconds:F1} s, {r.ImagesPerSecond:F0} images/s{(r.IsBest ? ", best so far" : "")}"));
+
+    public void Error(string message) => Write("error: " + message);
+
+    /// <summary>
+    /// The last <paramref name="lines"/> lines of the run's log (reading at most its last <paramref name="maxBytes"/>),
+    /// or null when this machine has no log for the run (not started yet, or trained by a worker elsewhere).
+    /// </summary>
+    public static IReadOnlyList<string>? Tail(string? runDir, int lines = 200, int maxBytes = 64 * 1024)
+    {
+        if (string.IsNullOrWhiteSpace(runDir)) return null;
+        string path = PathFor(runDir);
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            long start = Math.Max(0, stream.Length - maxBytes);
+            stream.Seek(start, SeekOrigin.Begin);
+            using var reader = new StreamReader(stream, Encoding.UTF8);
+            var all = reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            // A read that starts mid-file starts mid-line: drop the partial first line.
+            var whole = start > 0 && all.Length > 0 ? all[1..] : all;
+            return whole.Length > lines ? whole[^lines..] : whole;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+}
