@@ -21,6 +21,7 @@ var app = builder.Build();
 app.UseRobustLabSecurity();
 app.MapHealthApi();
 app.MapRunsApi();
+app.MapComparisonApi();
 app.MapJobsDashboard();
 app.MapDashboard();
 try

@@ -20,8 +20,9 @@ installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install o
 
 # System packages: the Fashion-MNIST files (/usr/share/datasets/fashion-mnist), PyTorch for the interoperability test,
 # and the PostgreSQL server (initdb, pg_ctl, postgres under /usr/lib/postgresql/N/bin, and the 'postgres' system user):
-# the PostgreSQL tests start their own throwaway cluster with it; they never use the system-wide one.
-packages=(dataset-fashion-mnist python3-torch postgresql)
+# the PostgreSQL tests start their own throwaway cluster with it; they never use the system-wide one. Chromium
+# (/usr/bin/chromium) is the headless browser of the dashboard's browser tests (Playwright drives it; no browser download).
+packages=(dataset-fashion-mnist python3-torch postgresql chromium)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then

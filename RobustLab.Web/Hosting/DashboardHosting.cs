@@ -1,5 +1,7 @@
 using MudBlazor.Services;
 using RobustLab.Web.Components;
+using RobustLab.Web.Components.RunForm;
+using RobustLab.Web.Components.Comparison;
 
 namespace RobustLab.Web.Hosting;
 
@@ -13,6 +15,8 @@ public static class DashboardHosting
         builder.WebHost.UseStaticWebAssets();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
+        builder.Services.AddRunFormServices();
+        builder.Services.AddComparisonServices();
         return builder;
     }
 

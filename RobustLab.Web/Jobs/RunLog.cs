@@ -42,8 +42,8 @@ public sealed class RunLog(string runDir, ILogger logger)
         Write(detail is null ? $"status {status.Name()}" : $"status {status.Name()}: {detail}");
 
     public void Epoch(EpochReport r) => Write(string.Create(CultureInfo.InvariantCulture,
-        $"epoch {r.Epoch}/{r.Epochs}: train loss {r.TrainLoss:F4}, train accuracy {r.TrainAccuracy:P2}, " +
-        $"validation loss {r.ValidationLoss:F4}, validation accuracy {r.ValidationAccuracy:P2}, lr {r.LearningRate:G3}, " +
+        $"epoch {r.Epoch}/{r.Epochs}: train loss {r.TrainLoss:F4}, train accuracy {100 * r.TrainAccuracy:F2}%, " +
+        $"validation loss {r.ValidationLoss:F4}, validation accuracy {100 * r.ValidationAccuracy:F2}%, lr {r.LearningRate:G3}, " +
         $"{r.Seconds:F1} s, {r.ImagesPerSecond:F0} images/s{(r.IsBest ? ", best so far" : "")}"));
 
     public void Error(string message) => Write("error: " + message);

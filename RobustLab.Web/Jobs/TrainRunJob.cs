@@ -57,6 +57,7 @@ public sealed class TrainRunJob(
         if (run is null || run.Status.IsFinished()) return;
         if (run.CancelRequested)
         {
+            if (run.RunDir is { } dir) new RunLog(dir, logger).Status(RunStatus.Cancelled, "cancelled before it started");
             await store.SetStatusAsync(runId, RunStatus.Cancelled, ct: CancellationToken.None);
             events.Publish(RunProgress.From(run) with { Status = RunStatus.Cancelled, At = DateTimeOffset.UtcNow });
             return;
@@ -76,6 +77,7 @@ public sealed class TrainRunJob(
         }
 
         int epochs = config.Resolve().Epochs;
+        var log = new RunLog(runDir, logger);
         using var reporter = new RunReporter(store, events, runId, epochs, _options.ProgressInterval, logger);
         using var userCancel = new CancellationTokenSource();
         using var leaseLost = new CancellationTokenSource();
@@ -92,15 +94,21 @@ public sealed class TrainRunJob(
             {
                 // The run finished before its worker could record it (crash after the last write to the run folder).
                 await reporter.BackfillAsync(finished.Epochs);
+                log.Status(RunStatus.Succeeded, "the run folder already held the finished run");
                 await reporter.SucceededAsync(finished.Metrics!);
                 return;
             }
-            await reporter.BackfillAsync(ResumeState.TryRead(Path.Combine(runDir, RunPipeline.StateFolder))?.Reports ?? []);
+            var resumed = ResumeState.TryRead(Path.Combine(runDir, RunPipeline.StateFolder))?.Reports ?? [];
+            await reporter.BackfillAsync(resumed);
+            log.Status(RunStatus.Running, $"training {config.Method.Name()} {config.Model} on {config.Dataset} ({config.Device}), " +
+                $"{epochs} epochs" + (resumed.Count > 0 ? $", resuming after epoch {resumed[^1].Epoch}" : ""));
             await reporter.SetStatusAsync(RunStatus.Running);
             logger.LogInformation("Run {RunId}: training {Method} {Model} on {Dataset} ({Device}) as {Owner}.",
                 runId, config.Method.Name(), config.Model, config.Dataset, config.Device, owner);
 
-            var callbacks = new RunCallbacks(reporter.OnEpoch, reporter.OnBatch, reporter.OnStage);
+            var callbacks = new RunCallbacks(
+                r => { log.Epoch(r); reporter.OnEpoch(r); }, reporter.OnBatch,
+                stage => { if (stage == "evaluating") log.Status(RunStatus.Evaluating); reporter.OnStage(stage); });
             var evaluation = _options.Evaluation is { } e ? e with { Seed = config.Seed } : null;
             var token = training.Token;
             // Training blocks for minutes to hours: a dedicated thread, not one of the thread pool's.
@@ -108,6 +116,9 @@ public sealed class TrainRunJob(
                 () => RunPipeline.Execute(config, catalog, runDir, callbacks, token, evaluation),
                 CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
+            // The log line first: a page that reloads on the status change then finds it.
+            log.Status(RunStatus.Succeeded, FormattableString.Invariant(
+                $"test accuracy {record.Metrics!.TestAccuracy:F4}, GNR {record.Metrics.Gnr:F4}, GNR mean {record.Metrics.GnrMean:F4}"));
             await reporter.SucceededAsync(record.Metrics!);
             logger.LogInformation("Run {RunId} succeeded: test accuracy {Accuracy:F4}, GNR {Gnr:F4}.",
                 runId, record.Metrics!.TestAccuracy, record.Metrics.Gnr);
@@ -115,17 +126,20 @@ public sealed class TrainRunJob(
         catch (OperationCanceledException) when (userCancel.IsCancellationRequested)
         {
             // The state folder stays, so a retry resumes after the last finished epoch.
+            log.Status(RunStatus.Cancelled);
             await reporter.SetStatusAsync(RunStatus.Cancelled);
             logger.LogInformation("Run {RunId} cancelled.", runId);
         }
         catch (OperationCanceledException) when (leaseLost.IsCancellationRequested)
         {
+            log.Write("stopped: the lease was lost; the worker that holds it now carries on");
             logger.LogWarning("Run {RunId}: stopped because the lease was lost; the worker that holds it now carries on.", runId);
         }
         catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
         {
             // The worker is stopping. The run stays Running; Hangfire re-queues this job, and the recovery service
             // re-queues the run once its lease has expired, whichever comes first. Training resumes from its state.
+            log.Write("the worker is stopping; the run resumes after its last finished epoch");
             logger.LogInformation("Run {RunId}: worker stopping; the run resumes after its last finished epoch.", runId);
             throw;
         }
@@ -143,6 +157,7 @@ public sealed class TrainRunJob(
     {
         string message = FirstLine(e.Message);
         logger.LogError(e, "Run {RunId} failed: {Message}", run.Id, message);
+        if (run.RunDir is { } dir) new RunLog(dir, logger).Status(RunStatus.Failed, message);
         if (reporter is not null) await reporter.SetStatusAsync(RunStatus.Failed, message);
         else
         {

@@ -1,0 +1,130 @@
+using System.Buffers.Binary;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace RobustLab.Tests.Browser;
+
+/// <summary>
+/// A baseline and a regularizer run of Fashion-MNIST LeNet (submitted through POST /api/runs, which is quicker than the
+/// form) feed the fair-comparison page; the run detail page serves the safetensors download.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+[Trait("Category", "Browser")]
+public sealed class FairComparisonAndDownloadTests(BrowserFixture browser, FairComparisonAndDownloadTests.Server server, ITestOutputHelper output)
+    : IClassFixture<FairComparisonAndDownloadTests.Server>
+{
+    /// <summary>The server, with a baseline and a regularizer run submitted at start (both tiny; the test waits for them).</summary>
+    public sealed class Server : DashboardServer
+    {
+        public Guid Baseline { get; private set; }
+        public Guid Regularizer { get; private set; }
+
+        public override async Task InitializeAsync()
+        {
+            await base.InitializeAsync();
+            Baseline = await SubmitAsync(TinyRun("baseline"));
+            Regularizer = await SubmitAsync(TinyRun("regularizer", sigma: 0.25, alpha: 1));
+        }
+
+        public async Task WaitForBothAsync()
+        {
+            await WaitForSuccessAsync(Baseline, TimeSpan.FromMinutes(2));
+            await WaitForSuccessAsync(Regularizer, TimeSpan.FromMinutes(2));
+        }
+    }
+
+    [Fact]
+    public async Task Fair_comparison_shows_the_baseline_line_and_the_best_model_per_method()
+    {
+        await server.WaitForBothAsync();
+        await using var session = await BrowserSession.OpenAsync(browser, server, nameof(Fair_comparison_shows_the_baseline_line_and_the_best_model_per_method), output);
+        await session.RunAsync(async () =>
+        {
+            var page = await session.NewPageAsync();
+            await session.GotoAsync(page, "/compare?dataset=fashion-mnist&model=lenet");
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Fair comparison" })).ToBeVisibleAsync();
+
+            // The baseline accuracy line: in words above the table, and as the dashed reference trace of the chart.
+            var baselineLine = page.Locator("[data-testid=baseline-line]");
+            await Assertions.Expect(baselineLine).ToContainTextAsync("Baseline accuracy");
+            await Assertions.Expect(baselineLine).ToContainTextAsync("%");
+
+            // The best-per-method table: the baseline is always eligible at tolerance 0 (it is its own reference).
+            var table = page.Locator("[data-testid=best-per-method]");
+            await Assertions.Expect(table).ToBeVisibleAsync();
+            var rows = table.Locator("tbody tr");
+            await Assertions.Expect(rows.Filter(new() { HasText = "baseline" })).ToHaveCountAsync(1);
+
+            var chart = page.Locator("[data-chart='fair-comparison-fashion-mnist-lenet']");
+            await Assertions.Expect(chart.Locator(".js-plotly-plot svg.main-svg").First).ToBeVisibleAsync();
+            await Assertions.Expect(chart.Locator(".legendtext", new() { HasText = "baseline accuracy" })).ToHaveCountAsync(1);
+
+            // A tolerance of 100 points lets every model compete, so the regularizer gets its row (the tiny regularizer
+            // run may be a little less accurate than the baseline, which at the default 0% keeps it out).
+            var tolerance = page.Locator("[data-testid=tolerance] input, input[data-testid=tolerance]").First;
+            await tolerance.FillAsync("100");
+            await tolerance.PressAsync("Tab");
+            await Assertions.Expect(rows.Filter(new() { HasText = "regularizer" })).ToHaveCountAsync(1);
+            await Assertions.Expect(rows).ToHaveCountAsync(2);
+            await Assertions.Expect(page.Locator("[data-testid=folds]")).ToBeVisibleAsync();
+
+            await session.ScreenshotAsync(page, "compare");
+            session.AssertClean();
+        });
+    }
+
+    [Fact]
+    public async Task Run_detail_downloads_a_safetensors_file_with_a_json_header()
+    {
+        await server.WaitForBothAsync();
+        var id = server.Regularizer;
+        await using var session = await BrowserSession.OpenAsync(browser, server, nameof(Run_detail_downloads_a_safetensors_file_with_a_json_header), output);
+        await session.RunAsync(async () =>
+        {
+            var page = await session.NewPageAsync();
+            await session.GotoAsync(page, $"/runs/{id}");
+            var button = page.Locator("[data-download=safetensors]");
+            await Assertions.Expect(button).ToBeVisibleAsync();
+            await Assertions.Expect(button).ToBeEnabledAsync();
+            await session.ScreenshotAsync(page, "run-detail");
+
+            var download = await DownloadAsync(session, page, () => button.ClickAsync());
+            Assert.EndsWith(".safetensors", download.SuggestedFilename);
+            string path = Path.Combine(server.DataFolder, "download-" + download.SuggestedFilename);
+            await download.SaveAsAsync(path);
+            output.WriteLine($"downloaded {download.Url} as {download.SuggestedFilename}");
+
+            // safetensors: an 8-byte little-endian header length, then that many bytes of JSON, then the tensors.
+            byte[] bytes = await File.ReadAllBytesAsync(path);
+            Assert.True(bytes.Length > 8, $"{bytes.Length} bytes");
+            ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(0, 8));
+            Assert.InRange(headerLength, 2UL, (ulong)bytes.Length - 8);
+            string header = Encoding.UTF8.GetString(bytes, 8, (int)headerLength);
+            using var json = JsonDocument.Parse(header);
+            Assert.True(json.RootElement.TryGetProperty("__metadata__", out var metadata), header);
+            Assert.Equal(JsonValueKind.Object, metadata.ValueKind);
+            Assert.Contains(json.RootElement.EnumerateObject(), p => p.Name != "__metadata__" && p.Value.TryGetProperty("dtype", out _));
+            session.AssertClean();
+        });
+    }
+
+    /// <summary>
+    /// Clicks and returns the download, whether it starts in this tab (page.RunAndWaitForDownloadAsync) or, for a link
+    /// with target=_blank, in the tab the click opens.
+    /// </summary>
+    static async Task<IDownload> DownloadAsync(BrowserSession session, IPage page, Func<Task> click)
+    {
+        var fromPopup = new TaskCompletionSource<IDownload>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnPage(object? _, IPage popup) => popup.Download += (_, d) => fromPopup.TrySetResult(d);
+        session.Context.Page += OnPage;
+        try
+        {
+            var inPage = page.RunAndWaitForDownloadAsync(click, new() { Timeout = 30_000 });
+            var first = await Task.WhenAny(inPage, fromPopup.Task);
+            return first == inPage ? await inPage : await fromPopup.Task;
+        }
+        finally { session.Context.Page -= OnPage; }
+    }
+}

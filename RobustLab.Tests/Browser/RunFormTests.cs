@@ -1,0 +1,168 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace RobustLab.Tests.Browser;
+
+/// <summary>
+/// The newcomer's path: fill the New run form with one tiny run, submit, watch it train live (no reload), open its
+/// detail page and see the loss and GNR charts drawn.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+[Trait("Category", "Browser")]
+public sealed class RunFormTests(BrowserFixture browser, RunFormTests.Server server, ITestOutputHelper output)
+    : IClassFixture<RunFormTests.Server>
+{
+    public sealed class Server : DashboardServer;
+
+    [Fact]
+    public async Task A_tiny_run_submitted_through_the_form_trains_live_and_its_detail_page_draws_loss_and_gnr_charts()
+    {
+        await using var session = await BrowserSession.OpenAsync(browser, server,
+            nameof(A_tiny_run_submitted_through_the_form_trains_live_and_its_detail_page_draws_loss_and_gnr_charts), output);
+        await session.RunAsync(async () =>
+        {
+            var page = await session.NewPageAsync();
+            await session.GotoAsync(page, "/new");
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "New run / sweep" })).ToBeVisibleAsync();
+
+            await ChooseAsync(page, "Data set", "fashion-mnist");
+            await ChooseAsync(page, "Model", "lenet");
+            await ChooseMethodsAsync(page, "regularizer");
+            await FillAsync(page, "Sigma list", "0.25");
+            await FillAsync(page, "Alpha list", "1");
+            await FillAsync(page, "Seed list", "0");
+            await FillAsync(page, "Epochs", "2");
+            await FillAsync(page, "Train subset", "600");
+            await FillAsync(page, "Test subset", "200");
+            await FillAsync(page, "Batch size", "100");
+            await FillAsync(page, "Learning rate", "0.001");
+
+            // One value per field: one run, and the submit button says so.
+            var submit = page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Queue 1 run$") });
+            await Assertions.Expect(submit).ToBeEnabledAsync();
+            await session.ScreenshotAsync(page, "new-filled");
+
+            // A marker on the window: it survives Blazor's in-page navigation and live updates, but not a reload.
+            await page.EvaluateAsync("() => window.__robustlabNoReload = 'yes'");
+            await submit.ClickAsync();
+
+            // The form lands on the run's detail page or on the runs list; either shows the run's status live.
+            await page.WaitForURLAsync(new Regex(@"/(runs/[0-9a-f-]{36})?(\?.*)?$"), new() { Timeout = 15_000 });
+            var ids = await server.ListRunIdsAsync();
+            Assert.True(ids.Count == 1, $"The form queued {ids.Count} runs; expected 1.");
+            var id = ids[0];
+            var run = await server.GetRunAsync(id);
+            var config = run.GetProperty("config");
+            Assert.Equal("fashion-mnist", config.GetProperty("dataset").GetString());
+            Assert.Equal("lenet", config.GetProperty("model").GetString());
+            Assert.Equal("regularizer", config.GetProperty("method").GetString());
+            Assert.Equal(0.25, config.GetProperty("sigma").GetDouble());
+            Assert.Equal(1, config.GetProperty("alpha").GetDouble());
+            Assert.Equal(2, config.GetProperty("epochs").GetInt32());
+            Assert.Equal(600, config.GetProperty("trainSubset").GetInt32());
+            Assert.Equal(200, config.GetProperty("testSubset").GetInt32());
+            Assert.Equal(100, config.GetProperty("batchSize").GetInt32());
+            Assert.Equal(0.001, config.GetProperty("lr").GetDouble());
+            Assert.Equal(0, config.GetProperty("seed").GetInt32());
+            output.WriteLine($"form queued run {id}; landed on {page.Url}");
+
+            // Progress appears without a reload: "running" with "epoch k of 2" (or the run is already further), then
+            // "succeeded". Runs list and detail page both use the status chip (data-status) of the run.
+            var status = page.Locator(".rl-status[data-status]").First;
+            await Assertions.Expect(status).ToHaveAttributeAsync("data-status", new Regex("^(running|evaluating|succeeded)$"),
+                new() { Timeout = 30_000 });
+            await Assertions.Expect(page.Locator(".rl-progress-text", new() { HasTextRegex = new Regex(@"epoch [12] of 2|evaluating|2 epochs") }).First)
+                .ToBeVisibleAsync(new() { Timeout = 30_000 });
+            await session.ScreenshotAsync(page, "training");
+            await Assertions.Expect(status).ToHaveAttributeAsync("data-status", "succeeded", new() { Timeout = 90_000 });
+            Assert.Equal("yes", await page.EvaluateAsync<string?>("() => window.__robustlabNoReload ?? null"));
+
+            // The detail page: loss per epoch and the GNR curve, drawn by Plotly (it adds .js-plotly-plot and svg.main-svg).
+            if (!page.Url.Contains($"/runs/{id}"))
+            {
+                await page.Locator($"a[href='/runs/{id}']").First.ClickAsync();
+                await page.WaitForURLAsync($"**/runs/{id}");
+            }
+            await Assertions.Expect(page.Locator(".rl-status[data-status]").First).ToHaveAttributeAsync("data-status", "succeeded");
+            // LineChart names its container data-chart="<file name>": loss-<short id> and gnr-curve-<short id> here.
+            await ExpectChartAsync(page, "loss-", pointsPerTrace: 2, "the loss chart (train and validation loss of 2 epochs)");
+            await ExpectChartAsync(page, "gnr-curve-", pointsPerTrace: DashboardServer.GnrSteps, "the GNR curve (one point per evaluation sigma)");
+            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            await session.ScreenshotAsync(page, "run-detail");
+            session.AssertClean();
+        });
+    }
+
+    /// <summary>
+    /// The one chart whose <c>data-chart</c> starts with <paramref name="name"/> is drawn by Plotly (it adds .js-plotly-plot and svg.main-svg, and a path per
+    /// trace), and every trace holds <paramref name="pointsPerTrace"/> points (read from the plot's own data).
+    /// </summary>
+    internal static async Task ExpectChartAsync(IPage page, string name, int pointsPerTrace, string what)
+    {
+        var plot = page.Locator($"[data-chart^='{name}'] .js-plotly-plot");
+        await Assertions.Expect(plot).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        await Assertions.Expect(plot.Locator("svg.main-svg").First).ToBeVisibleAsync();
+        // Lines (scatter traces) are path.js-line; markers are path.point.
+        await Assertions.Expect(plot.Locator(".scatterlayer .trace path.js-line, .scatterlayer .trace path.point").First)
+            .ToBeAttachedAsync(new() { Timeout = 20_000 });
+        var counts = await plot.EvaluateAsync<int[]>("el => (el.data || []).map(t => (t.x || []).length)");
+        Assert.True(counts.Length > 0 && counts.All(c => c == pointsPerTrace),
+            $"{what}: traces with [{string.Join(", ", counts)}] points, expected {pointsPerTrace} each.");
+    }
+
+    /// <summary>Types into the text field with this label and leaves it (MudBlazor fields report a change on blur).</summary>
+    static async Task FillAsync(IPage page, string label, string value)
+    {
+        var input = page.GetByLabel(label, new() { Exact = true });
+        await input.FillAsync(value);
+        await input.BlurAsync();
+        await Assertions.Expect(input).ToHaveValueAsync(value);
+    }
+
+    /// <summary>Opens the select (MudSelect: a combobox named by its label) and picks the option whose text starts with <paramref name="option"/>.</summary>
+    static async Task ChooseAsync(IPage page, string label, string option)
+    {
+        var select = await OpenSelectAsync(page, label);
+        await Options(page).Filter(new() { HasTextRegex = new Regex("^\\s*" + Regex.Escape(option)) }).First.ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Listbox)).ToHaveCountAsync(0);
+        await ExpectShowsAsync(select, new Regex("^\\s*" + Regex.Escape(option)));
+    }
+
+    /// <summary>Sets the multi-select "Methods" to exactly <paramref name="methods"/> (options toggle; aria-selected tells their state).</summary>
+    static async Task ChooseMethodsAsync(IPage page, params string[] methods)
+    {
+        var select = await OpenSelectAsync(page, "Methods");
+        foreach (string name in new[] { "baseline", "augmentation", "regularizer" })
+        {
+            var item = Options(page).Filter(new() { HasTextRegex = new Regex($"^\\s*{name}\\s*$") });
+            await Assertions.Expect(item).ToHaveCountAsync(1);
+            bool selected = await item.GetAttributeAsync("aria-selected") == "true";
+            if (selected != methods.Contains(name))
+            {
+                await item.ClickAsync();
+                await Assertions.Expect(item).ToHaveAttributeAsync("aria-selected", methods.Contains(name) ? "true" : "false");
+            }
+        }
+        await page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(page.GetByRole(AriaRole.Listbox)).ToHaveCountAsync(0);
+        await ExpectShowsAsync(select, new Regex("^\\s*" + string.Join(",\\s*", methods) + "\\s*$"));
+    }
+
+    static async Task<ILocator> OpenSelectAsync(IPage page, string label)
+    {
+        var select = page.GetByRole(AriaRole.Combobox, new() { Name = label, Exact = true });
+        await select.ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Listbox)).ToBeVisibleAsync();
+        return select;
+    }
+
+    /// <summary>MudSelect shows its value as the text of a div (single) or the value of a text input (multiple).</summary>
+    static async Task ExpectShowsAsync(ILocator select, Regex value)
+    {
+        if (await select.EvaluateAsync<string>("e => e.tagName") == "INPUT") await Assertions.Expect(select).ToHaveValueAsync(value);
+        else await Assertions.Expect(select).ToHaveTextAsync(value);
+    }
+
+    static ILocator Options(IPage page) => page.GetByRole(AriaRole.Listbox).GetByRole(AriaRole.Option);
+}

@@ -1,0 +1,154 @@
+using Bunit;
+using Plotly.Blazor;
+using RobustLab.Tests.Api;
+using RobustLab.Training.Training;
+using RobustLab.Web.Components.Charts;
+using RobustLab.Web.Components.Pages;
+using RobustLab.Web.Jobs;
+using RobustLab.Web.Runs;
+
+namespace RobustLab.Tests.Dashboard.Runs;
+
+public class RunDetailPageTests : RunsDashboardContext
+{
+    IRenderedComponent<RunDetail> RenderDetail(Guid id) => Render<RunDetail>(p => p.Add(x => x.Id, id));
+
+    static EpochEntity Epoch(Guid runId, int epoch) => new()
+    {
+        RunId = runId, Epoch = epoch, TrainLoss = 1.0 / epoch, TrainAccuracy = 0.5 + epoch / 20.0,
+        ValidationLoss = 1.1 / epoch, ValidationAccuracy = 0.45 + epoch / 20.0, Seconds = 3, RecordedAt = DateTimeOffset.UtcNow,
+    };
+
+    static EpochReport Report(int epoch) => new(epoch, 5, 1.0 / epoch, 0.5 + epoch / 20.0, 1.1 / epoch, 0.45 + epoch / 20.0, 0.001, 3, 300, true);
+
+    [Fact]
+    public void An_unknown_run_says_so_and_links_back_to_the_runs()
+    {
+        var page = RenderDetail(Guid.NewGuid());
+
+        var box = page.Find(".rl-not-found");
+        Assert.Contains("No run", box.TextContent);
+        Assert.Equal("/", box.QuerySelector("a")!.GetAttribute("href"));
+    }
+
+    [Fact]
+    public void A_succeeded_run_shows_its_metrics_gnr_curve_configuration_and_downloads()
+    {
+        var run = AddRun(r => { FakeRunStore.Succeed(r); r.EpochReports = [Epoch(r.Id, 1), Epoch(r.Id, 2)]; });
+
+        var page = RenderDetail(run.Id);
+
+        Assert.Contains("87.50%", page.Find("[data-metric=test-accuracy]").TextContent);
+        Assert.Equal("0.7500", page.Find("[data-metric=gnr]").TextContent.Trim());
+        Assert.Equal("0.7000", page.Find("[data-metric=gnr-mean]").TextContent.Trim());
+        Assert.Equal("86.00%", page.Find("[data-metric=moment-accuracy]").TextContent.Trim());
+        Assert.Equal("0.0400", page.Find("[data-metric=moment-gap]").TextContent.Trim());
+        Assert.Contains("moment gap is the relative distance", page.Find("[data-explains=moment-gap]").TextContent);
+
+        var charts = page.FindComponents<LineChart>();
+        var gnr = charts.Single(c => c.Instance.Title == "GNR curve").Instance.Series.Single();
+        Assert.Equal([0, 0.25, 0.5], gnr.X);
+        Assert.Equal([1, 0.8, 0.5], gnr.Y);
+        var loss = charts.Single(c => c.Instance.Title == "Loss per epoch").Instance.Series;
+        Assert.Equal(["train loss", "validation loss"], loss.Select(s => s.Name));
+        Assert.Equal([1.0, 2.0], loss[0].X);
+
+        string config = page.Find(".rl-config").TextContent;
+        Assert.Contains("fashion-mnist", config);
+        Assert.Contains("regularizer", config);
+        Assert.Contains("1000 images", config); // train subset
+
+        var downloads = page.FindAll("[data-download]");
+        Assert.Equal(["safetensors", "torchsharp", "runjson"], downloads.Select(a => a.GetAttribute("data-download")));
+        Assert.Equal($"/api/runs/{run.Id}/files/safetensors", downloads[0].GetAttribute("href"));
+        Assert.Equal($"/api/runs/{run.Id}/files/runjson", downloads[2].GetAttribute("href"));
+    }
+
+    [Fact]
+    public void Each_finished_epoch_is_added_to_the_charts_as_it_arrives()
+    {
+        var run = AddRun(r => { r.Status = RunStatus.Running; r.Epoch = 1; r.EpochProgress = 0.5; });
+        var page = RenderDetail(run.Id);
+        LineChart Accuracy() => page.FindComponents<LineChart>().Single(c => c.Instance.Title == "Accuracy per epoch").Instance;
+        Assert.Empty(Accuracy().Series[0].X);
+
+        Events.Publish(new RunProgress(run.Id, RunStatus.Running, 1, 5, 1, 12, null, DateTimeOffset.UtcNow, Report(1)));
+        page.WaitForAssertion(() => Assert.Equal([1.0], Accuracy().Series[0].X));
+
+        Events.Publish(new RunProgress(run.Id, RunStatus.Running, 2, 5, 1, 9, null, DateTimeOffset.UtcNow, Report(2)));
+        page.WaitForAssertion(() =>
+        {
+            Assert.Equal([1.0, 2.0], Accuracy().Series[0].X);
+            Assert.Equal([0.55, 0.6], Accuracy().Series[0].Y);
+            Assert.Equal([0.5, 0.55], Accuracy().Series[1].Y); // validation
+            Assert.Contains("epoch 2 of 5", page.Find(".rl-progress").TextContent);
+        });
+    }
+
+    [Fact]
+    public void The_log_shows_the_tail_of_run_log_and_follows_it()
+    {
+        var run = AddRun(r => { r.Status = RunStatus.Running; r.Epoch = 1; });
+        Directory.CreateDirectory(run.RunDir!);
+        File.WriteAllText(Path.Combine(run.RunDir!, RunLog.FileName), "2025-01-01 00:00:00Z status running: training\n");
+        var page = RenderDetail(run.Id);
+        Assert.Contains("status running: training", page.Find("pre.rl-log").TextContent);
+
+        File.AppendAllText(Path.Combine(run.RunDir!, RunLog.FileName), "2025-01-01 00:00:05Z epoch 1/5: train loss 0.5\n");
+        Events.Publish(new RunProgress(run.Id, RunStatus.Running, 1, 5, 1, 12, null, DateTimeOffset.UtcNow, Report(1)));
+
+        page.WaitForAssertion(() => Assert.Contains("epoch 1/5: train loss 0.5", page.Find("pre.rl-log").TextContent));
+    }
+
+    [Fact]
+    public void A_run_without_a_log_here_says_where_it_is()
+    {
+        var run = AddRun();
+        var page = RenderDetail(run.Id);
+        Assert.Contains("No log on this machine yet", page.Find(".rl-log-missing").TextContent);
+    }
+
+    [Fact]
+    public void A_failed_run_shows_its_error_and_offers_retry()
+    {
+        var run = AddRun(r => { r.Status = RunStatus.Failed; r.Epoch = 2; r.Error = "data set fashion-mnist not found"; });
+        var page = RenderDetail(run.Id);
+
+        Assert.Contains("data set fashion-mnist not found", page.Find("[data-field=error]").TextContent);
+        page.Find("button[data-action=retry]").Click();
+        page.WaitForAssertion(() => Assert.Contains(Queue.Enqueued, e => e.RunId == run.Id));
+    }
+
+    [Fact]
+    public async Task Closing_the_page_removes_its_event_handler()
+    {
+        var run = AddRun(r => r.Status = RunStatus.Running);
+        int before = Subscribers(Events);
+
+        RenderDetail(run.Id);
+        Assert.Equal(before + 1, Subscribers(Events));
+
+        await DisposeComponentsAsync();
+        Assert.Equal(before, Subscribers(Events));
+    }
+
+    [Fact]
+    public void Charts_keep_the_png_export_and_load_nothing_from_a_cdn()
+    {
+        var run = AddRun(r => FakeRunStore.Succeed(r));
+        var page = RenderDetail(run.Id);
+
+        var charts = page.FindComponents<PlotlyChart>();
+        Assert.Equal(3, charts.Count);
+        Assert.All(charts, c =>
+        {
+            var config = c.Instance.Config;
+            Assert.False(config.DisplayLogo);
+            Assert.False(config.TypesetMath);
+            Assert.Null(config.TopoJsonUrl);
+            Assert.Null(config.ModeBarButtons);
+            Assert.Null(config.ModeBarButtonsToRemove); // "toImage" (Download plot as png) stays
+            Assert.NotEqual(Plotly.Blazor.ConfigLib.DisplayModeBarEnum.False, config.DisplayModeBar);
+        });
+    }
+}

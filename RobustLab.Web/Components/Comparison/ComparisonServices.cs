@@ -1,0 +1,15 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace RobustLab.Web.Components.Comparison;
+
+/// <summary>The trade-off and fair-comparison services (pages and GET /api/comparison.csv). Needs an <see cref="Runs.IRunStore"/>.</summary>
+public static class ComparisonServices
+{
+    public static IServiceCollection AddComparisonServices(this IServiceCollection services)
+    {
+        services.TryAddSingleton<FairComparison>();
+        services.TryAddSingleton<TradeOff>();
+        services.TryAddScoped<ComparisonRunSource>();
+        return services;
+    }
+}

@@ -1,0 +1,178 @@
+using System.Globalization;
+using RobustLab.Training.Training;
+using RobustLab.Web.Runs;
+
+namespace RobustLab.Web.Components.RunForm;
+
+/// <summary>Measured training speed for one method: mean samples/second over succeeded runs' epoch reports.</summary>
+/// <summary>
+/// Measured training speed for one method (mean samples/second over succeeded runs' epoch reports), and the mean time
+/// those runs spent outside their epochs (evaluation, loading), when it could be measured.
+/// </summary>
+public sealed record SpeedBasis(TrainingMethod Method, double SamplesPerSecond, double? OverheadSeconds, string Source);
+
+/// <summary>What the form's grid makes: runs (per method), how many are reused, and the estimated training time.</summary>
+public sealed record RunFormSummary(
+    string Model, int Runs, IReadOnlyList<(string Method, int Runs)> PerMethod, int Reused, bool AlreadySucceeded,
+    double? TrainingSeconds, double? EvaluationSeconds, IReadOnlyList<SpeedBasis> Basis, IReadOnlyList<string> Unmeasured)
+{
+    public bool IsSingleRun => Runs == 1;
+    public int ToQueue => IsSingleRun ? 1 : Runs - Reused;
+
+    /// <summary>"1 run - a single run" or "7 runs - a sweep (baseline 1, regularizer 6)".</summary>
+    public string RunsText => IsSingleRun
+        ? "1 run - a single run"
+        : $"{Runs} runs - a sweep ({string.Join(", ", PerMethod.Select(p => $"{p.Method} {p.Runs}"))})";
+
+    public string ReuseText => IsSingleRun
+        ? AlreadySucceeded ? "An identical configuration already succeeded; a single run is trained again." : "Nothing identical has run before."
+        : Reused == 0
+            ? $"No configuration has succeeded before: all {Runs} will be queued."
+            : $"{Reused} already succeeded with the same configuration and will be reused; {Runs - Reused} will be queued.";
+
+    public string EstimateText =>
+        ToQueue == 0 ? "Estimated training time: none - every run is reused."
+        : TrainingSeconds is not { } s ? $"Estimated training time: no measured speed yet - no {Model} run has succeeded in this store."
+        : EvaluationSeconds is not { } e
+            ? $"Estimated training time: about {RunFormEstimator.Duration(s)} (evaluation not included); {Caveat}"
+            : $"Estimated time: about {RunFormEstimator.Duration(s + e)}: {RunFormEstimator.Duration(s)} training + {RunFormEstimator.Duration(e)} evaluation; {Caveat}";
+
+    const string Caveat = "on one worker, runs one after another; an upper bound, as early stopping can end runs sooner.";
+}
+
+/// <summary>
+/// The form's live summary. Reuse is decided as <see cref="SweepSubmitter"/> does (a succeeded run with the same
+/// configuration key). Time: per run, training images x epochs x samples per image (N~+1 for augmentation) divided by
+/// the measured samples/second of succeeded runs with the same data set, model and method (same device preferred).
+/// With no such run it falls back to every succeeded run of the model, converted to baseline cost (the regulariser
+/// counted as twice a baseline step, an augmentation sample as one). No finished run at all: no estimate.
+/// </summary>
+public sealed class RunFormEstimator(IRunStore store)
+{
+    /// <summary>Most runs whose epoch reports are read for one measurement.</summary>
+    public const int MeasuredRuns = 10;
+
+    /// <summary>Training-set sizes (before the 10% validation hold-out); mnist10k is about 85% of its ~10,000 images.</summary>
+    static readonly Dictionary<string, int> TrainImages = new()
+    {
+        ["fashion-mnist"] = 60_000, ["mnist"] = 60_000, ["mnist10k"] = 8_500, ["cifar10"] = 50_000, ["cifar100"] = 50_000,
+    };
+
+    // The summary is recomputed on every change of a field: keep what the store said for a few seconds.
+    static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(10);
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long At, object Value)> _cache = new();
+
+    public async Task<RunFormSummary> SummarizeAsync(RunFormCheck check, CancellationToken ct = default)
+    {
+        var runs = check.Runs;
+        if (runs.Count == 0) return new RunFormSummary(check.Request.Model, 0, [], 0, false, null, null, [], []);
+        string dataset = check.Request.Dataset, model = check.Request.Model;
+
+        var succeeded = await Cached($"keys/{dataset}/{model}", async () =>
+            (await store.ListRunsAsync(new RunFilter(Dataset: dataset, Model: model, Status: RunStatus.Succeeded, Take: 100_000), ct))
+                .Select(r => r.ConfigKey).ToHashSet(StringComparer.Ordinal));
+        var done = runs.Where(o => succeeded.Contains(RunConfigKey.For(o))).ToList();
+        bool single = runs.Count == 1;
+        var toTrain = single ? runs : runs.Except(done).ToList();
+
+        var perMethod = runs.GroupBy(r => r.Method).OrderBy(g => g.Key).Select(g => (g.Key.Name(), g.Count())).ToList();
+        var basis = new List<SpeedBasis>();
+        var unmeasured = new List<string>();
+        double seconds = 0, overhead = 0;
+        bool overheadKnown = true;
+        foreach (var group in toTrain.GroupBy(r => r.Method))
+        {
+            var speed = await SpeedAsync(dataset, model, group.Key, check.Request.Device, ct);
+            if (speed is null) { unmeasured.Add(group.Key.Name()); continue; }
+            basis.Add(speed);
+            seconds += group.Sum(o => Samples(o) * o.Resolve().Epochs / speed.SamplesPerSecond);
+            if (speed.OverheadSeconds is { } each) overhead += each * group.Count();
+            else overheadKnown = false;
+        }
+        bool known = toTrain.Count > 0 && unmeasured.Count == 0;
+        return new RunFormSummary(model, runs.Count, perMethod, single ? 0 : done.Count, single && done.Count == 1,
+            known ? seconds : null, known && overheadKnown ? overhead : null, basis, unmeasured);
+    }
+
+    /// <summary>Training samples one epoch of this run goes through: its training images (after the validation hold-out) x (N~+1) for augmentation.</summary>
+    public static double Samples(TrainingOptions o)
+    {
+        int full = TrainImages.GetValueOrDefault(o.Dataset, 60_000);
+        int total = Math.Min(o.TrainSubset ?? full, full);
+        double train = total - Math.Round(total * o.ValidationFraction);
+        return train * (o.Method == TrainingMethod.Augmentation ? o.Copies + 1 : 1);
+    }
+
+    /// <summary>Cost of one training sample relative to a baseline step, used only when a method has no measurement of its own.</summary>
+    public static double CostFactor(TrainingMethod method) => method == TrainingMethod.Regularizer ? 2 : 1;
+
+    async Task<SpeedBasis?> SpeedAsync(string dataset, string model, TrainingMethod method, string device, CancellationToken ct)
+    {
+        var same = await MeasureAsync(new RunFilter(Dataset: dataset, Model: model, Method: method, Status: RunStatus.Succeeded), device, ct);
+        if (same.Rates.Count > 0)
+            return new SpeedBasis(method, same.Rates.Average(r => r.Rate), same.Overhead,
+                $"{method.Name()}: {Rate(same.Rates.Average(r => r.Rate))} samples/s, the mean of {Plural(same.Rates.Count, "epoch")} " +
+                $"in {Plural(same.Runs, $"succeeded {model} {method.Name()} run")} on {dataset}{same.DeviceNote}");
+
+        var any = await MeasureAsync(new RunFilter(Model: model, Status: RunStatus.Succeeded), device, ct);
+        if (any.Rates.Count == 0) return null;
+        double baseline = any.Rates.Average(r => r.Rate * CostFactor(r.Method));
+        double rate = baseline / CostFactor(method);
+        string cost = method == TrainingMethod.Regularizer ? ", counting a regularizer step as 2 baseline steps" : "";
+        return new SpeedBasis(method, rate, any.Overhead,
+            $"{method.Name()}: no succeeded {model} {method.Name()} run on {dataset} yet; {Rate(rate)} samples/s derived from " +
+            $"{Plural(any.Runs, $"succeeded {model} run")} (any method and data set){cost}{any.DeviceNote}");
+    }
+
+    /// <param name="Overhead">Mean seconds a run spent outside its epochs (start to finish less the epochs' seconds), or null.</param>
+    sealed record Measurement(IReadOnlyList<(TrainingMethod Method, double Rate)> Rates, int Runs, double? Overhead, string DeviceNote);
+
+    Task<Measurement> MeasureAsync(RunFilter filter, string device, CancellationToken ct) =>
+        Cached($"speed/{filter.Dataset}/{filter.Model}/{filter.Method}/{device}", async () =>
+        {
+            var runs = await store.ListRunsAsync(filter with { Take = 100 }, ct);
+            var onDevice = runs.Where(r => string.Equals(r.Device, device, StringComparison.OrdinalIgnoreCase)).ToList();
+            string note = onDevice.Count > 0 ? $", on {device}" : runs.Count > 0 ? $", measured on another device than {device}" : "";
+            var rates = new List<(TrainingMethod, double)>();
+            var overheads = new List<double>();
+            int used = 0;
+            foreach (var run in (onDevice.Count > 0 ? onDevice : runs).Take(MeasuredRuns))
+            {
+                var full = run.EpochReports.Count > 0 ? run : await store.GetRunAsync(run.Id, withEpochs: true, ct);
+                var epochRates = (full?.EpochReports ?? []).Select(e => e.ImagesPerSecond).Where(r => double.IsFinite(r) && r > 0).ToList();
+                if (epochRates.Count == 0) continue;
+                used++;
+                rates.AddRange(epochRates.Select(r => (run.Method, r)));
+                // Only a run trained in one go (never retried): a retried run's start-to-finish also spans the pause.
+                if (run is { StartedAt: { } start, FinishedAt: { } end, Attempts: 0 } && full!.EpochReports.Count == run.Epoch)
+                {
+                    double rest = (end - start).TotalSeconds - full.EpochReports.Sum(e => e.Seconds);
+                    if (rest >= 0) overheads.Add(rest);
+                }
+            }
+            return new Measurement(rates, used, overheads.Count > 0 ? overheads.Average() : null, note);
+        });
+
+    async Task<T> Cached<T>(string key, Func<Task<T>> load) where T : class
+    {
+        long now = Environment.TickCount64;
+        if (_cache.TryGetValue(key, out var hit) && now - hit.At < CacheFor.TotalMilliseconds) return (T)hit.Value;
+        var value = await load();
+        _cache[key] = (now, value);
+        return value;
+    }
+
+    /// <summary>"45 s", "12 min", "3 h 20 min".</summary>
+    public static string Duration(double seconds)
+    {
+        if (seconds < 90) return $"{Math.Max(1, Math.Round(seconds)).ToString(CultureInfo.InvariantCulture)} s";
+        double minutes = seconds / 60;
+        if (minutes < 90) return $"{Math.Round(minutes).ToString(CultureInfo.InvariantCulture)} min";
+        int h = (int)(minutes / 60), m = (int)Math.Round(minutes - h * 60);
+        if (m == 60) { h++; m = 0; }
+        return m == 0 ? $"{h} h" : $"{h} h {m} min";
+    }
+
+    static string Rate(double r) => r.ToString(r >= 100 ? "N0" : "G3", CultureInfo.InvariantCulture);
+    static string Plural(int n, string what) => n == 1 ? $"1 {what}" : $"{n} {what}s";
+}

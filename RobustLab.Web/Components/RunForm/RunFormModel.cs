@@ -1,0 +1,77 @@
+using RobustLab.Training.Data;
+
+namespace RobustLab.Web.Components.RunForm;
+
+/// <summary>
+/// What the "New run / sweep" form holds, as typed: lists and numbers stay text until <see cref="RunFormValidator"/>
+/// reads them, so nothing a user typed is lost when it is wrong. Empty text means "not set" (the protocol's value, or
+/// the API's default).
+/// </summary>
+public sealed class RunFormModel
+{
+    public string Dataset { get; set; } = "fashion-mnist";
+    public string Model { get; set; } = "lenet";
+    public IReadOnlyCollection<string> Methods { get; set; } = ["baseline", "regularizer"];
+    /// <summary>Comma-separated sigmas, e.g. "0.125, 0.25, 0.5".</summary>
+    public string Sigma { get; set; } = "0.25";
+    public string Alpha { get; set; } = "1";
+    /// <summary>N~ values (augmentation).</summary>
+    public string Copies { get; set; } = "";
+    public string Seed { get; set; } = "0";
+    public string Epochs { get; set; } = "3";
+    public string BatchSize { get; set; } = "100";
+    public string Lr { get; set; } = "0.001";
+    public string TrainSubset { get; set; } = "5000";
+    public string TestSubset { get; set; } = "1000";
+    public string Device { get; set; } = "cpu";
+
+    /// <summary>
+    /// A small sweep a newcomer can submit at once (baseline plus the regulariser at sigma 0.25, 3 epochs on 5000 images:
+    /// a few minutes on two CPU cores), on Fashion-MNIST when this machine has it, else on the first data set it has.
+    /// </summary>
+    public static RunFormModel Defaults(IEnumerable<DatasetEntry> datasets)
+    {
+        var list = datasets.ToList();
+        string dataset = list.FirstOrDefault(d => d.Found && d.Name == "fashion-mnist")?.Name
+            ?? list.FirstOrDefault(d => d.Found)?.Name
+            ?? "fashion-mnist";
+        return new RunFormModel { Dataset = dataset };
+    }
+
+    public RunFormModel Copy() => (RunFormModel)MemberwiseClone();
+
+    /// <summary>A copy with one text field (named as the API names it: sigma, trainSubset, lr, ...) set to <paramref name="value"/>.</summary>
+    public RunFormModel With(string field, string? value)
+    {
+        var copy = Copy();
+        string v = value ?? "";
+        switch (field)
+        {
+            case RunFormFields.Dataset: copy.Dataset = v; break;
+            case RunFormFields.Model: copy.Model = v; break;
+            case RunFormFields.Sigma: copy.Sigma = v; break;
+            case RunFormFields.Alpha: copy.Alpha = v; break;
+            case RunFormFields.Copies: copy.Copies = v; break;
+            case RunFormFields.Seed: copy.Seed = v; break;
+            case RunFormFields.Epochs: copy.Epochs = v; break;
+            case RunFormFields.BatchSize: copy.BatchSize = v; break;
+            case RunFormFields.Lr: copy.Lr = v; break;
+            case RunFormFields.TrainSubset: copy.TrainSubset = v; break;
+            case RunFormFields.TestSubset: copy.TestSubset = v; break;
+            case RunFormFields.Device: copy.Device = v; break;
+            default: throw new ArgumentException($"'{field}' is not a text field of the run form.", nameof(field));
+        }
+        return copy;
+    }
+}
+
+/// <summary>The form's field names: the API's (camelCase) names, so a server message maps to its field.</summary>
+public static class RunFormFields
+{
+    public const string Dataset = "dataset", Model = "model", Methods = "methods", Sigma = "sigma", Alpha = "alpha",
+        Copies = "copies", Seed = "seed", Epochs = "epochs", BatchSize = "batchSize", Lr = "lr", TrainSubset = "trainSubset",
+        TestSubset = "testSubset", Device = "device";
+
+    /// <summary>Problems with the grid as a whole (too many runs); shown with the methods and in the summary.</summary>
+    public const string Sweep = "sweep";
+}

@@ -1,0 +1,195 @@
+using System.Globalization;
+using RobustLab.Training.Data;
+using RobustLab.Training.Models;
+using RobustLab.Training.Training;
+using RobustLab.Web.Api;
+using RobustLab.Web.Runs;
+
+namespace RobustLab.Web.Components.RunForm;
+
+/// <summary>What the form's text reads as: the sweep request, its runs (when valid), problems per field and warnings.</summary>
+public sealed record RunFormCheck(
+    SweepRequest Request,
+    IReadOnlyList<TrainingOptions> Runs,
+    IReadOnlyDictionary<string, IReadOnlyList<string>> Errors,
+    IReadOnlyList<string> Warnings)
+{
+    public bool IsValid => Errors.Count == 0;
+    public bool IsSingleRun => IsValid && Runs.Count == 1;
+    public IReadOnlyList<string> For(string field) => Errors.TryGetValue(field, out var list) ? list : [];
+}
+
+/// <summary>
+/// Reads the form's text and checks it with exactly the rules of POST /api/sweeps and POST /api/runs: the catalogue's
+/// data sets and models, the API's epoch bound, <see cref="SweepPlanner.Validate"/> (lists, parameters a method needs,
+/// device, shared settings, the size limit), then every expanded run through <see cref="RunRequestValidation"/>.
+/// What is added here is only what text needs: "abc" is not a number. Messages are keyed by the API's field names
+/// (<see cref="RunFormFields"/>), so each shows at its field.
+/// </summary>
+public static class RunFormValidator
+{
+    public static RunFormCheck Check(RunFormModel model, IReadOnlyList<DatasetEntry>? datasets = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var errors = new RunRequestValidation.Errors();
+
+        var sigma = DoubleList(model.Sigma, RunFormFields.Sigma, errors);
+        var alpha = DoubleList(model.Alpha, RunFormFields.Alpha, errors);
+        var copies = IntList(model.Copies, RunFormFields.Copies, "N~", errors);
+        var seeds = IntList(model.Seed, RunFormFields.Seed, "seed", errors);
+        int? epochs = Int(model.Epochs, RunFormFields.Epochs, errors);
+        int? batchSize = Int(model.BatchSize, RunFormFields.BatchSize, errors);
+        int? trainSubset = Int(model.TrainSubset, RunFormFields.TrainSubset, errors);
+        int? testSubset = Int(model.TestSubset, RunFormFields.TestSubset, errors);
+        double? lr = Double(model.Lr, RunFormFields.Lr, errors);
+        // A list whose every value was unreadable already says why; the planner's "needs at least one" would only repeat it.
+        var unreadable = errors.Keys.Where(field => field switch
+        {
+            RunFormFields.Sigma => sigma.Count == 0,
+            RunFormFields.Alpha => alpha.Count == 0,
+            RunFormFields.Copies => copies.Count == 0,
+            _ => true,
+        }).ToHashSet();
+
+        var request = new SweepRequest
+        {
+            Dataset = (model.Dataset ?? "").Trim().ToLowerInvariant(),
+            Model = (model.Model ?? "").Trim().ToLowerInvariant(),
+            Methods = (model.Methods ?? []).Where(m => !string.IsNullOrWhiteSpace(m)).ToList(),
+            Sigma = sigma, Alpha = alpha, Copies = copies, Seed = seeds,
+            Epochs = epochs, BatchSize = batchSize, TrainSubset = trainSubset, TestSubset = testSubset, LearningRate = lr,
+            // Empty means what the API does when "device" is left out.
+            Device = string.IsNullOrWhiteSpace(model.Device) ? "cpu" : model.Device.Trim(),
+        };
+
+        // The same checks, in the same order, as POST /api/sweeps.
+        if (request.Dataset.Length > 0 && !DatasetCatalog.Names.Contains(request.Dataset))
+            errors.Add(RunFormFields.Dataset, $"unknown dataset '{model.Dataset}'; use one of {string.Join(", ", DatasetCatalog.Names)}.");
+        if (!ModelFactory.Architectures.Contains(request.Model))
+            errors.Add(RunFormFields.Model, $"unknown model '{model.Model}'; use one of {string.Join(", ", ModelFactory.Architectures)}.");
+        if (request.Epochs is > RunRequestValidation.MaxEpochs)
+            errors.Add(RunFormFields.Epochs, $"epochs must be between 1 and {RunRequestValidation.MaxEpochs} (got {request.Epochs}).");
+        foreach (string message in SweepPlanner.Validate(request))
+            if (!unreadable.Contains(FieldOf(message))) Add(errors, message);
+
+        IReadOnlyList<TrainingOptions> runs = [];
+        if (errors.Count == 0)
+        {
+            try
+            {
+                runs = SweepPlanner.Expand(request);
+                foreach (var options in runs)
+                    RunRequestValidation.Validate(RunRequest.From(options), errors);
+                foreach (var options in runs) RunConfigKey.For(options);
+            }
+            catch (ArgumentException e) { Add(errors, e.Message); }
+            if (errors.Count > 0) runs = [];
+        }
+
+        return new RunFormCheck(request, runs,
+            errors.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value.Select(Unprefixed).ToList()),
+            Warnings(request, datasets));
+    }
+
+    /// <summary>The field a message is about: "sigma: ...", "train-subset must be ...", "trainSubset must be ...", "sweep: ...".</summary>
+    public static string FieldOf(string message)
+    {
+        int end = message.IndexOfAny([':', ' ']);
+        string cli = end > 0 ? message[..end] : "";
+        var parts = cli.Split('-', StringSplitOptions.RemoveEmptyEntries);
+        string field = parts.Length == 0 ? "" : parts[0] + string.Concat(parts.Skip(1).Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
+        return Known.Contains(field) ? field : RunFormFields.Sweep;
+    }
+
+    /// <summary>Why a model cannot take this data set's images, or null when it can (PAPER.md section 3's architectures).</summary>
+    public static string? ShapeProblem(string model, ImageShape shape)
+    {
+        int divisor = model.Equals("alexnet", StringComparison.OrdinalIgnoreCase) ? 32 : 4;
+        if (shape.Height == shape.Width && shape.Height % divisor == 0) return null;
+        return model.Equals("alexnet", StringComparison.OrdinalIgnoreCase)
+            ? $"AlexNet needs 32x32 images (square, side divisible by 32); this data set has {shape.Height}x{shape.Width}: the run would fail."
+            : $"LeNet needs square images whose side is divisible by 4; this data set has {shape.Height}x{shape.Width}: the run would fail.";
+    }
+
+    static readonly HashSet<string> Known =
+    [
+        RunFormFields.Dataset, RunFormFields.Model, RunFormFields.Methods, RunFormFields.Sigma, RunFormFields.Alpha,
+        RunFormFields.Copies, RunFormFields.Seed, RunFormFields.Epochs, RunFormFields.BatchSize, RunFormFields.Lr,
+        RunFormFields.TrainSubset, RunFormFields.TestSubset, RunFormFields.Device,
+    ];
+
+    static void Add(RunRequestValidation.Errors errors, string message) => errors.Add(FieldOf(message), message);
+
+    /// <summary>"sigma: every sigma must be ..." reads "every sigma must be ..." under the sigma field.</summary>
+    static string Unprefixed(string message)
+    {
+        int colon = message.IndexOf(": ", StringComparison.Ordinal);
+        return colon > 0 && !message[..colon].Contains(' ') ? message[(colon + 2)..] : message;
+    }
+
+    static IReadOnlyList<string> Warnings(SweepRequest request, IReadOnlyList<DatasetEntry>? datasets)
+    {
+        var warnings = new List<string>();
+        var entry = datasets?.FirstOrDefault(d => d.Name == request.Dataset);
+        if (entry is not null)
+        {
+            if (!entry.Found)
+                warnings.Add($"{entry.Name} is not on this machine - a remote worker may have it; otherwise the run fails with how to get it ({entry.HowToGet}).");
+            if (ModelFactory.Architectures.Contains(request.Model) && ShapeProblem(request.Model, entry.Shape) is { } shape)
+                warnings.Add(shape);
+        }
+        var methods = request.Methods.Select(m => m.Trim().ToLowerInvariant()).ToHashSet();
+        if (request.Alpha.Count > 0 && !methods.Overlaps(["regularizer", "regulariser"]))
+            warnings.Add("alpha is used by the regularizer only; it is ignored here.");
+        if (request.Copies.Count > 0 && !methods.Contains("augmentation"))
+            warnings.Add("N~ is used by augmentation only; it is ignored here.");
+        if (request.Sigma.Count > 0 && methods.SetEquals(["baseline"]))
+            warnings.Add("The baseline trains without noise; sigma only sets where its moment metrics are measured.");
+        return warnings;
+    }
+
+    static readonly char[] Separators = [',', ';', ' ', '\t', '\n', '\r'];
+
+    static List<double> DoubleList(string? text, string field, RunRequestValidation.Errors errors)
+    {
+        var values = new List<double>();
+        foreach (string token in Tokens(text))
+        {
+            if (double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out double v)) values.Add(v);
+            else errors.Add(field, $"'{token}' is not a number; separate values with commas, e.g. 0.125, 0.25, 0.5.");
+        }
+        return values;
+    }
+
+    static List<int> IntList(string? text, string field, string what, RunRequestValidation.Errors errors)
+    {
+        var values = new List<int>();
+        foreach (string token in Tokens(text))
+        {
+            if (int.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int v)) values.Add(v);
+            else errors.Add(field, $"'{token}' is not a whole number; every {what} must be one (separate values with commas).");
+        }
+        return values;
+    }
+
+    static int? Int(string? text, string field, RunRequestValidation.Errors errors)
+    {
+        string t = (text ?? "").Trim();
+        if (t.Length == 0) return null;
+        if (int.TryParse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int v)) return v;
+        errors.Add(field, $"'{t}' is not a whole number.");
+        return null;
+    }
+
+    static double? Double(string? text, string field, RunRequestValidation.Errors errors)
+    {
+        string t = (text ?? "").Trim();
+        if (t.Length == 0) return null;
+        if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double v)) return v;
+        errors.Add(field, $"'{t}' is not a number.");
+        return null;
+    }
+
+    static IEnumerable<string> Tokens(string? text) =>
+        (text ?? "").Split(Separators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}
