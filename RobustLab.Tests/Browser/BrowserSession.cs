@@ -144,6 +144,8 @@ public sealed class BrowserSession : IAsyncDisposable
     public async Task<string> ScreenshotAsync(IPage page, string name)
     {
         string path = Path.Combine(BrowserFixture.ScreenshotFolder, $"{TestName}-{Safe(name)}.png");
+        // From the top: with the app bar fixed, a full-page shot of a scrolled page shows the bar in the middle.
+        await page.EvaluateAsync("() => window.scrollTo(0, 0)");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
         _output.WriteLine($"screenshot: {path}");
         return path;
