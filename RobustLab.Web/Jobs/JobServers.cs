@@ -34,7 +34,8 @@ public sealed class JobServers(
                 FilterProvider = services.GetService<Hangfire.Common.IJobFilterProvider>(),
                 TimeZoneResolver = services.GetService<ITimeZoneResolver>(),
             };
-            _servers.Add(new BackgroundJobServer(options, storage, services.GetServices<IBackgroundProcess>()));
+            var server = new BackgroundJobServer(options, storage, services.GetServices<IBackgroundProcess>());
+            lock (_servers) _servers.Add(server);
             logger.LogInformation("Hangfire server {Server}: {Count} worker(s) on queue '{Queue}'.", options.ServerName, count, queue);
         }
         if (_servers.Count == 0) logger.LogInformation("No job workers in this process: runs are trained by 'robustlab worker' processes.");
@@ -43,8 +44,11 @@ public sealed class JobServers(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        foreach (var server in _servers) server.SendStop();
-        foreach (var server in _servers)
+        // A snapshot: the container may dispose this object (clearing the list) while a shutdown is still awaited.
+        BackgroundJobServer[] servers;
+        lock (_servers) servers = [.. _servers];
+        foreach (var server in servers) server.SendStop();
+        foreach (var server in servers)
         {
             try { await server.WaitForShutdownAsync(cancellationToken); }
             catch (OperationCanceledException) { logger.LogWarning("Hangfire server did not stop in time."); }
@@ -53,7 +57,8 @@ public sealed class JobServers(
 
     public void Dispose()
     {
-        foreach (var server in _servers) server.Dispose();
-        _servers.Clear();
+        BackgroundJobServer[] servers;
+        lock (_servers) { servers = [.. _servers]; _servers.Clear(); }
+        foreach (var server in servers) server.Dispose();
     }
 }
