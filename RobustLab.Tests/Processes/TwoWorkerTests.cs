@@ -65,6 +65,10 @@ public sealed class TwoWorkerTests(PostgresFixture postgres, ITestOutputHelper l
 
         // Each run was trained by exactly one worker, exactly once: one "training" line and one "succeeded" line across
         // both workers' logs, from the same worker, and the store never showed it under a second lease owner.
+        // The console logger writes on its own thread, so a "succeeded" line can trail the store by a moment.
+        var logDeadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < logDeadline && !ids.All(id => workers.Any(w => w.Output.Contains($"Run {id} succeeded"))))
+            await Task.Delay(100);
         var trainedBy = new Dictionary<Guid, RobustLabProcess>();
         foreach (var id in ids)
         {

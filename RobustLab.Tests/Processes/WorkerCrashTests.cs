@@ -75,7 +75,9 @@ public static class WorkerCrashScenario
                 $"epoch {e.Epoch}: run.json says {e.Seconds} s, the store {epochs[e.Epoch - 1].Seconds} s: it was trained twice\n{lab.Outputs()}");
         Assert.False(Directory.Exists(Path.Combine(run.RunDir!, "state")), "the resume state is deleted when a run finishes");
 
-        // Both workers say they trained it, and the second one finished it.
+        // The second worker says it trained and finished the run. The console logger writes on its own thread, so the
+        // line can trail the store's Succeeded by a moment: wait for it.
+        await second.WaitForOutputAsync(l => l.Contains($"Run {id} succeeded"), TimeSpan.FromSeconds(30));
         Assert.Contains($"Run {id}: training", second.Output);
         Assert.Contains($"Run {id} succeeded", second.Output);
         Assert.DoesNotContain($"Run {id} succeeded", first.Output);
