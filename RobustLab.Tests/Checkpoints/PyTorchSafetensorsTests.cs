@@ -1,3 +1,4 @@
+using RobustLab.Tests.Training;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json;

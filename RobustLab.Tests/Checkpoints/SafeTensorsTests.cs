@@ -1,3 +1,4 @@
+using RobustLab.Tests.Training;
 using System.Buffers.Binary;
 using System.Text;
 using RobustLab.Tests.Data;

@@ -1,3 +1,4 @@
+using RobustLab.Tests.Training;
 using Xunit;
 
 namespace RobustLab.Tests.Cli;

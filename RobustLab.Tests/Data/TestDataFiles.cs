@@ -5,22 +5,6 @@ using System.Text;
 
 namespace RobustLab.Tests.Data;
 
-/// <summary>A fresh folder under the system temp directory, deleted when the test ends.</summary>
-internal sealed class TempFolder : IDisposable
-{
-    public TempFolder()
-    {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "robustlab-data-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Path);
-    }
-
-    public string Path { get; }
-
-    public string File(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
-
-    public void Dispose() => Directory.Delete(Path, recursive: true);
-}
-
 /// <summary>Writers for small, hand-made data files in the official formats.</summary>
 internal static class TestDataFiles
 {

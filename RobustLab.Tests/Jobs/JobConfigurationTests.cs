@@ -1,3 +1,4 @@
+using RobustLab.Tests.Training;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using RobustLab.Web.Hosting;

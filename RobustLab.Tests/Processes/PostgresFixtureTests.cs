@@ -1,3 +1,4 @@
+using RobustLab.Tests.Training;
 using Npgsql;
 
 namespace RobustLab.Tests.Processes;

@@ -1,3 +1,4 @@
+using RobustLab.Tests.Training;
 using System.Net;
 using System.Text.Json;
 

@@ -9,6 +9,9 @@ public sealed class TempFolder : IDisposable
 
     public string Sub(string name) => System.IO.Path.Combine(Path, name);
 
+    /// <summary>A path inside the folder, e.g. File("cifar-10-batches-bin", "test_batch.bin").</summary>
+    public string File(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
+
     public void Dispose()
     {
         try { Directory.Delete(Path, recursive: true); } catch (IOException) { }
