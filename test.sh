@@ -26,6 +26,15 @@ read -r passed failed skipped < <(awk '
   /^ *Skipped: *[0-9]+ *$/ { s += $2 }
   END { print p + 0, f + 0, s + 0 }' "$log")
 
+# CI keeps only the tail of the output: repeat each failure (name, message, start of the stack) just before the summary.
+if [ "$failed" -ne 0 ]; then
+  echo "==== failed tests ===="
+  awk '
+    /^  (Passed|Skipped) / { inblock = 0 }
+    /^  Failed /           { inblock = 1; n = 0 }
+    inblock && n < 25      { print; n++ }' "$log"
+  echo "======================"
+fi
 if [ "$skipped" -gt 0 ]; then echo "($skipped skipped)"; fi
 echo "$passed passed, $failed failed"
 if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then

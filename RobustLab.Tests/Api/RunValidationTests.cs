@@ -29,6 +29,9 @@ public sealed class RunValidationTests : IAsyncLifetime
     [InlineData("\"device\": \"cuda:-1\"", "device")]
     [InlineData("\"method\": \"augmentation\", \"sigma\": 0.25, \"copies\": 0", "copies")]
     [InlineData("\"method\": \"regularizer\", \"sigma\": 0.25", "alpha")]
+    [InlineData("\"attacks\": [\"fgsm\", \"nope\"]", "attacks")]
+    [InlineData("\"attacks\": [\"fgsm\"], \"attackSamples\": 0", "attackSamples")]
+    [InlineData("\"attacks\": [\"fgsm\"], \"attackSamples\": 10001", "attackSamples")]
     public async Task Each_bad_field_is_a_400_naming_that_field(string field, string name)
     {
         var errors = await ApiAssert.ValidationErrorsAsync(await _host.PostJsonAsync("/api/runs", $"{{{Ok}, {field}}}"));

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using RobustLab.Training.Checkpoints;
 using RobustLab.Training.Runtime;
@@ -45,6 +46,35 @@ public class TrainRunJobTests
         Assert.Equal([RunStatus.Running, RunStatus.Evaluating, RunStatus.Succeeded], statuses);
         Assert.Equal([1, 2], mine.Where(p => p.FinishedEpoch is not null).Select(p => p.FinishedEpoch!.Epoch));
         Assert.Contains(mine, p => p.Status == RunStatus.Running && p.EpochProgress is > 0 and < 1);
+    }
+
+    [Fact]
+    public async Task A_run_with_attacks_stays_evaluating_while_attacking_logs_each_attack_and_stores_the_report()
+    {
+        await using var lab = await JobEngineHost.StartAsync();
+        var seen = new ConcurrentQueue<RunProgress>();
+        lab.Events.Changed += p => seen.Enqueue(p);
+
+        var run = await lab.SubmitAsync(JobEngineHost.TinyRun with { Attacks = ["fgsm", "gaussian"], AttackSamples = 20 });
+        var done = await lab.WaitUntilFinishedAsync(run.Id);
+
+        Assert.True(done.Status == RunStatus.Succeeded, $"status {done.Status}: {done.Error}");
+        var mine = seen.Where(p => p.RunId == run.Id).ToList();
+        Assert.Equal([RunStatus.Running, RunStatus.Evaluating, RunStatus.Succeeded], mine.Select(p => p.Status).Distinct());
+        Assert.Contains(mine, p => p.Status == RunStatus.Evaluating && p.EpochProgress < 1); // attacking
+        Assert.Equal(1, done.EpochProgress);
+
+        var report = RobustLab.Web.Api.RunView.MetricsOf(done)!.Attacks!;
+        Assert.Equal(20, report.Samples);
+        Assert.Equal(["fgsm", "gaussian"], report.Attacks.Select(a => a.Attack));
+
+        var lines = RunLog.Tail(done.RunDir)!.Select(l => l[21..]).ToList(); // without the timestamp
+        int evaluating = lines.IndexOf("status evaluating");
+        int attacking = lines.IndexOf("attacking: fgsm, gaussian on the correctly classified among 20 test images");
+        Assert.InRange(attacking, evaluating + 1, lines.Count - 1);
+        Assert.Contains(lines, l => Regex.IsMatch(l, @"^attacking: fgsm 0/\d+ images \(attack 1 of 2\)$"));
+        Assert.Contains(lines, l => Regex.IsMatch(l, @"^attacking: gaussian (\d+)/\1 images \(attack 2 of 2\)$"));
+        Assert.StartsWith("status succeeded", lines[^1]);
     }
 
     [Fact]

@@ -56,6 +56,35 @@ public sealed class RunConfigKeyTests
         finally { System.Globalization.CultureInfo.CurrentCulture = before; }
     }
 
+    [Fact]
+    public void ConfigKey_of_a_run_without_attacks_does_not_mention_them_so_existing_keys_stay_the_same()
+    {
+        string key = RunConfigKey.For(Reg);
+
+        Assert.DoesNotContain("attack", key);
+        Assert.EndsWith(";earlyStop=" + Protocol.For("lenet").EarlyStopPatience, key);
+        // The sample count means nothing without attacks.
+        Assert.Equal(key, RunConfigKey.For(Reg with { AttackSamples = 500 }));
+    }
+
+    [Fact]
+    public void ConfigKey_of_a_run_with_attacks_differs_from_the_same_run_without_so_it_is_never_reused_from_one()
+    {
+        var attacked = Reg with { Attacks = ["fgsm", "pgd"] };
+
+        Assert.NotEqual(RunConfigKey.For(Reg), RunConfigKey.For(attacked));
+        Assert.EndsWith(";attacks=pgd,fgsm;attackSamples=100", RunConfigKey.For(attacked));
+        Assert.NotEqual(RunConfigKey.For(attacked), RunConfigKey.For(attacked with { AttackSamples = 50 }));
+        Assert.NotEqual(RunConfigKey.For(attacked), RunConfigKey.For(attacked with { Attacks = ["fgsm"] }));
+    }
+
+    [Fact]
+    public void ConfigKey_lists_attacks_in_table_1_order_whatever_order_they_were_asked_in()
+    {
+        Assert.Equal(RunConfigKey.For(Reg with { Attacks = ["fgsm", "pgd", "saltpepper"] }),
+            RunConfigKey.For(Reg with { Attacks = ["saltpepper", "pgd", "fgsm"] }));
+    }
+
     [Theory]
     [InlineData("cpu", "cpu")]
     [InlineData("CUDA", "cuda0")]

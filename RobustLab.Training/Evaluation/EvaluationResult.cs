@@ -1,3 +1,5 @@
+using RobustLab.Training.Attacks;
+
 namespace RobustLab.Training.Evaluation;
 
 /// <summary>One point of the GNR curve: the share of images whose prediction survives noise of this sigma.</summary>
@@ -22,4 +24,8 @@ public sealed record EvaluationResult(
     double MomentSigma,
     int MomentGapImages,
     int MomentGapSamples,
-    int Seed);
+    int Seed)
+{
+    /// <summary>Minimal adversarial perturbations (paper Table 1), when the run or the eval command asked for attacks.</summary>
+    public AttackReport? Attacks { get; init; }
+}

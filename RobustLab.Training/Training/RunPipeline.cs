@@ -1,3 +1,4 @@
+using RobustLab.Training.Attacks;
 using RobustLab.Training.Checkpoints;
 using RobustLab.Training.Data;
 using RobustLab.Training.Evaluation;
@@ -53,6 +54,12 @@ public static class RunPipeline
         double momentSigma = evaluation.MomentSigma ?? (options.Sigma > 0 ? options.Sigma : EvaluationOptions.BaselineMomentSigma);
         var test = TestSubset(data.Test, options.TestSubset, options.Seed);
         var metrics = Evaluator.Evaluate(model, test, momentSigma, evaluation, device, ct);
+        if (options.Attacks.Count > 0)
+        {
+            callbacks.OnStage?.Invoke("attacking");
+            var attackOptions = new AttackOptions { Attacks = options.Attacks, Samples = options.AttackSamples, Seed = evaluation.Seed };
+            metrics = metrics with { Attacks = AttackSuite.Run(model, test, attackOptions, device, callbacks.OnAttack, ct) };
+        }
 
         record = record with
         {
@@ -68,9 +75,10 @@ public static class RunPipeline
         return record;
     }
 
-    /// <summary>Evaluates a saved run folder on a data set (its own by default).</summary>
+    /// <summary>Evaluates a saved run folder on a data set (its own by default), with the attack suite when asked.</summary>
     public static EvaluationResult EvaluateCheckpoint(string checkpointDir, DatasetCatalog catalog, string? dataset, int? testSubset,
-        EvaluationOptions? evaluation, string device, CancellationToken ct)
+        EvaluationOptions? evaluation, string device, CancellationToken ct, AttackOptions? attacks = null,
+        Action<AttackProgress>? attackProgress = null)
     {
         var torchDevice = TorchRuntime.ResolveDevice(device);
         TorchRuntime.ConfigureThreads();
@@ -84,7 +92,10 @@ public static class RunPipeline
                 $"{model.Spec.Input} in {model.Spec.Classes}.");
         evaluation ??= new EvaluationOptions { Seed = record.Config.Seed };
         double momentSigma = evaluation.MomentSigma ?? (record.Config.Sigma > 0 ? record.Config.Sigma : EvaluationOptions.BaselineMomentSigma);
-        return Evaluator.Evaluate(model, TestSubset(data.Test, testSubset, evaluation.Seed), momentSigma, evaluation, torchDevice, ct);
+        var test = TestSubset(data.Test, testSubset, evaluation.Seed);
+        var metrics = Evaluator.Evaluate(model, test, momentSigma, evaluation, torchDevice, ct);
+        if (attacks is null) return metrics;
+        return metrics with { Attacks = AttackSuite.Run(model, test, attacks, torchDevice, attackProgress, ct) };
     }
 
     // Always a seeded shuffle: some sets (mnist10k) are stored sorted by class, and the moment gap uses the first images.

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using RobustLab.Training.Attacks;
 
 namespace RobustLab.Training.Training;
 
@@ -29,6 +30,10 @@ public sealed record TrainingOptions
     public double? PlateauFactor { get; init; }
     public int? PlateauPatience { get; init; }
     public int? EarlyStopPatience { get; init; }
+    /// <summary>Attacks to run after training (names from AttackCatalog); empty means none.</summary>
+    public IReadOnlyList<string> Attacks { get; init; } = [];
+    /// <summary>K: test images the attacks draw (the correctly classified ones are attacked).</summary>
+    public int AttackSamples { get; init; } = 100;
 
     /// <summary>The problems with these options, each naming its field; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
@@ -47,6 +52,8 @@ public sealed record TrainingOptions
         Check(PlateauFactor is null or (> 0 and < 1), $"plateau-factor must be in (0, 1) (got {PlateauFactor}).");
         Check(PlateauPatience is null or >= 0, $"plateau-patience must be >= 0 (got {PlateauPatience}).");
         Check(EarlyStopPatience is null or >= 1, $"early-stop-patience must be >= 1 (got {EarlyStopPatience}).");
+        if (Attacks.Count > 0)
+            errors.AddRange(new AttackOptions { Attacks = Attacks, Samples = AttackSamples }.Validate());
         if (Method == TrainingMethod.Augmentation)
         {
             Check(Copies >= 1, $"copies must be >= 1 for augmentation (got {Copies}).");

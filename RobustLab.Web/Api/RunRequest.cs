@@ -30,6 +30,13 @@ public sealed record RunRequest
     public int? Seed { get; init; }
     /// <summary>cpu (default), cuda or cuda:N.</summary>
     public string? Device { get; init; }
+    /// <summary>
+    /// Attacks to run after training (paper Table 1): any of pgd, lbfgs, fgsm, deepfool, gaussian, saltpepper, or
+    /// ["all"]. Left out or empty: none.
+    /// </summary>
+    public IReadOnlyList<string>? Attacks { get; init; }
+    /// <summary>K: test images the attacks draw, in [1, 10000] (default 100); the correctly classified ones are attacked.</summary>
+    public int? AttackSamples { get; init; }
 
     /// <summary>The request as it reads back in a run view (and as a sweep's base options).</summary>
     public static RunRequest From(TrainingOptions o) => new()
@@ -37,6 +44,7 @@ public sealed record RunRequest
         Dataset = o.Dataset, Model = o.Model, Method = o.Method.Name(), Sigma = o.Sigma, Alpha = o.Alpha, Copies = o.Copies,
         Epochs = o.Epochs, TrainSubset = o.TrainSubset, TestSubset = o.TestSubset, BatchSize = o.BatchSize,
         Lr = o.LearningRate, Seed = o.Seed, Device = o.Device,
+        Attacks = o.Attacks.ToList(), AttackSamples = o.Attacks.Count > 0 ? o.AttackSamples : null,
     };
 }
 
@@ -108,11 +116,13 @@ public static class RunRequestValidation
             LearningRate = request.Lr,
             Seed = request.Seed ?? 0,
             Device = device ?? "cpu",
+            Attacks = AttackSelection.Normalize(request.Attacks),
+            AttackSamples = request.AttackSamples ?? AttackSelection.DefaultSamples,
         };
         foreach (string message in options.Validate())
         {
-            // "train-subset must be ..." (the CLI's spelling) reads "trainSubset must be ..." here.
-            string cli = message.Split(' ', 2)[0];
+            // "train-subset must be ..." (the CLI's spelling) reads "trainSubset must be ..." here; "attacks: ..." keeps its colon.
+            string cli = message.Split(' ', 2)[0].TrimEnd(':');
             string field = FieldOf(cli);
             errors.Add(prefix + field, field + message[cli.Length..]);
         }

@@ -1,13 +1,18 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using RobustLab.Training.Attacks;
+using RobustLab.Training.Checkpoints;
 using RobustLab.Training.Data;
 using RobustLab.Training.Evaluation;
 using RobustLab.Training.Training;
 
 namespace RobustLab.Web.Cli;
 
-/// <summary><c>robustlab eval</c>: test accuracy, GNR and the moment metrics of a saved run folder.</summary>
+/// <summary>
+/// <c>robustlab eval</c>: test accuracy, GNR and the moment metrics of a saved run folder, and with --attacks the
+/// minimal adversarial perturbations of paper Table 1.
+/// </summary>
 public static class EvalCommand
 {
     public static Command Create(CliContext context)
@@ -16,12 +21,17 @@ public static class EvalCommand
         var dataset = new Option<string?>("--dataset") { Description = "Data set to evaluate on (default: the one the run trained on)." };
         var testSubset = CliOptions.Int("--test-subset", "Evaluate on K test images (seeded shuffle).");
         var seed = CliOptions.Int("--seed", "Seed of the GNR noise and test subset (default: the run's seed).");
+        var attacks = new Option<string?>("--attacks")
+        {
+            Description = $"Comma-separated attacks to run, or all: {string.Join(", ", AttackCatalog.Names)}.",
+        };
+        var samples = CliOptions.Int("--samples", "Test images the attacks draw (seeded); the correctly classified ones are attacked (default 100).");
         var device = CliOptions.Device();
         var json = CliOptions.Json();
         var dataRoot = CliOptions.DataRoot();
-        var command = new Command("eval", "Evaluate a trained run: accuracy and GNR (trapezoid and mean).")
+        var command = new Command("eval", "Evaluate a trained run: accuracy and GNR (trapezoid and mean); --attacks adds minimal adversarial perturbations.")
         {
-            checkpoint, dataset, testSubset, seed, device, json, dataRoot,
+            checkpoint, dataset, testSubset, seed, attacks, samples, device, json, dataRoot,
         };
         command.SetAction(parsed =>
         {
@@ -30,13 +40,30 @@ public static class EvalCommand
                 throw new UsageException($"--dataset: unknown data set '{datasetName}'; use one of {string.Join(", ", DatasetCatalog.Names)}.");
             int? subset = parsed.GetValue(testSubset);
             if (subset is < 1) throw new UsageException($"--test-subset must be >= 1 (got {subset}).");
+            var attackOptions = AttackOptionsFrom(parsed.GetValue(attacks), parsed.GetValue(samples));
             return Run(context, Path.GetFullPath(parsed.GetValue(checkpoint)!), datasetName?.ToLowerInvariant(), subset,
-                parsed.GetValue(seed), CliOptions.DeviceName(parsed.GetValue(device)), parsed.GetValue(json), parsed.GetValue(dataRoot));
+                parsed.GetValue(seed), attackOptions, CliOptions.DeviceName(parsed.GetValue(device)), parsed.GetValue(json), parsed.GetValue(dataRoot));
         });
         return command;
     }
 
-    static int Run(CliContext context, string checkpointDir, string? dataset, int? testSubset, int? seed, string device, bool json, string? dataRoot)
+    static AttackOptions? AttackOptionsFrom(string? names, int? samples)
+    {
+        if (names is null)
+        {
+            if (samples is not null) throw new UsageException("--samples: only used with --attacks; add --attacks all (or a list).");
+            return null;
+        }
+        IReadOnlyList<string> parsed;
+        try { parsed = AttackCatalog.Parse(names, "--attacks"); }
+        catch (ArgumentException e) { throw new UsageException(e.Message); }
+        var options = new AttackOptions { Attacks = parsed, Samples = samples ?? 100 };
+        if (options.Samples is < 1 or > 10_000) throw new UsageException($"--samples must be in [1, 10000] (got {options.Samples}).");
+        return options;
+    }
+
+    static int Run(CliContext context, string checkpointDir, string? dataset, int? testSubset, int? seed, AttackOptions? attacks,
+        string device, bool json, string? dataRoot)
     {
         if (!Directory.Exists(checkpointDir))
             throw new CliRuntimeException($"--checkpoint: {checkpointDir} does not exist.");
@@ -51,7 +78,10 @@ public static class EvalCommand
         var progress = new ProgressLine(context.Error, context.Interactive);
         progress.Update("evaluating: accuracy, GNR, moment gap", 0, force: true);
         var evaluation = seed is null ? null : new EvaluationOptions { Seed = seed.Value };
-        var metrics = RunPipeline.EvaluateCheckpoint(checkpointDir, catalog, dataset, testSubset, evaluation, device, context.Cancel);
+        if (attacks is not null) attacks = attacks with { Seed = seed ?? RunFolder.ReadRunJson(checkpointDir).Config.Seed };
+        var metrics = RunPipeline.EvaluateCheckpoint(checkpointDir, catalog, dataset, testSubset, evaluation, device, context.Cancel,
+            attacks, p => progress.Update($"attacking: {p.Attack} ({p.AttackIndex + 1}/{p.Attacks}) {p.Done}/{p.Total} images",
+                (p.AttackIndex + (p.Total == 0 ? 1 : p.Done / (double)p.Total)) / p.Attacks));
         progress.Clear();
 
         if (json)
@@ -80,5 +110,17 @@ public static class EvalCommand
         o.WriteLine($"moment metrics  accuracy {m.MomentAccuracy:0.0000} at sigma {m.MomentSigma:0.###}; " +
                     $"gap {m.MomentGap:0.0000} ({m.MomentGapImages} images x {m.MomentGapSamples} samples)");
         o.WriteLine($"seed            {m.Seed}");
+        if (m.Attacks is { } report) WriteAttacks(o, report);
+    }
+
+    /// <summary>Paper Table 1's attack columns: one row per attack, minimal perturbations over the fooled images.</summary>
+    internal static void WriteAttacks(TextWriter o, AttackReport report)
+    {
+        o.WriteLine();
+        o.WriteLine($"attacks         {report.Attacked} correctly classified of {report.Samples} sampled test images, seed {report.Seed}");
+        o.WriteLine($"  {"attack",-11} {"success",8} {"median L2",10} {"median Linf",12} {"median MSE",11} {"mean MSE",10} {"seconds",8}");
+        foreach (var a in report.Attacks)
+            o.WriteLine($"  {a.Attack,-11} {a.SuccessRate,8:P1} {a.L2.Median,10:G4} {a.Linf.Median,12:G4} {a.Mse.Median,11:G4} {a.Mse.Mean,10:G4} {a.Seconds,8:F1}");
+        o.WriteLine("  (distances over the images each attack fooled; MSE is Foolbox's mean squared distance, pixels in [0, 1])");
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using RobustLab.Training.Attacks;
 using RobustLab.Training.Checkpoints;
 using RobustLab.Training.Data;
 using RobustLab.Training.Models;
@@ -27,6 +28,8 @@ public static class TrainCommand
         var batchSize = CliOptions.Int("--batch-size", "Batch size (default: the protocol's, 1000 for LeNet, 128 for AlexNet).");
         var lr = CliOptions.Double("--lr", "Learning rate (default: the protocol's).");
         var seed = CliOptions.Int("--seed", "Seed for weights, splits, noise and GNR (default 0).");
+        var attacks = new Option<string?>("--attacks") { Description = $"Attacks to run after training, comma-separated or all: {string.Join(", ", AttackCatalog.Names)}." };
+        var attackSamples = CliOptions.Int("--attack-samples", "Test images the attacks draw (default 100).");
         var device = CliOptions.Device();
         var output = new Option<string>("--out") { Description = "Run folder (created; an unfinished run there resumes).", Required = true };
         var json = CliOptions.Json();
@@ -34,7 +37,7 @@ public static class TrainCommand
 
         var command = new Command("train", "Train one network and evaluate it (accuracy, GNR, moment gap).")
         {
-            dataset, model, method, sigma, alpha, copies, epochs, trainSubset, testSubset, batchSize, lr, seed, device, output, json, dataRoot,
+            dataset, model, method, sigma, alpha, copies, epochs, trainSubset, testSubset, batchSize, lr, seed, attacks, attackSamples, device, output, json, dataRoot,
         };
         command.SetAction(parsed =>
         {
@@ -53,6 +56,15 @@ public static class TrainCommand
                 problems.Add($"--method: unknown method '{methodName}'; use one of {string.Join(", ", TrainingMethods.Names)}.");
             }
 
+            IReadOnlyList<string> attackNames = [];
+            if (parsed.GetValue(attacks) is { } attackText)
+            {
+                try { attackNames = AttackCatalog.Parse(attackText, "--attacks"); }
+                catch (ArgumentException e) { problems.Add(e.Message); }
+            }
+            else if (parsed.GetValue(attackSamples) is not null)
+                problems.Add("--attack-samples: only used with --attacks; add --attacks all (or a list).");
+
             var options = new TrainingOptions
             {
                 Dataset = datasetName.ToLowerInvariant(), Model = modelName, Method = trainingMethod,
@@ -60,6 +72,7 @@ public static class TrainCommand
                 Epochs = parsed.GetValue(epochs), TrainSubset = parsed.GetValue(trainSubset), TestSubset = parsed.GetValue(testSubset),
                 BatchSize = parsed.GetValue(batchSize), LearningRate = parsed.GetValue(lr), Seed = parsed.GetValue(seed) ?? 0,
                 Device = CliOptions.DeviceName(parsed.GetValue(device)),
+                Attacks = attackNames, AttackSamples = parsed.GetValue(attackSamples) ?? 100,
             };
             if (problems.Count == 0) problems.AddRange(options.Validate().Select(m => m.StartsWith("--") ? m : "--" + m));
             if (problems.Count > 0) throw new UsageException(string.Join(" ", problems));
@@ -91,7 +104,9 @@ public static class TrainCommand
             OnBatch: batch => progress.Update(
                 $"epoch {batch.Epoch}/{batch.Epochs}  batch {batch.Batch}/{batch.Batches}",
                 (batch.Epoch - 1 + (double)batch.Batch / batch.Batches) / batch.Epochs),
-            OnStage: stage => { if (stage == "evaluating") progress.Update("evaluating: accuracy, GNR, moment gap", 1, force: true); });
+            OnStage: stage => { if (stage == "evaluating") progress.Update("evaluating: accuracy, GNR, moment gap", 1, force: true); },
+            OnAttack: p => progress.Update($"attacking: {p.Attack} ({p.AttackIndex + 1}/{p.Attacks}) {p.Done}/{p.Total} images",
+                (p.AttackIndex + (p.Total == 0 ? 1 : p.Done / (double)p.Total)) / p.Attacks));
 
         RunRecord record;
         try

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using RobustLab.Training.Attacks;
 using RobustLab.Training.Training;
 using RobustLab.Web.Runs;
 
@@ -47,6 +49,23 @@ public sealed class RunLog(string runDir, ILogger logger)
         $"{r.Seconds:F1} s, {r.ImagesPerSecond:F0} images/s{(r.IsBest ? ", best so far" : "")}"));
 
     public void Error(string message) => Write("error: " + message);
+
+    /// <summary>Seconds between two progress lines of one attack (its start and end are always written).</summary>
+    public static readonly TimeSpan AttackLineInterval = TimeSpan.FromSeconds(10);
+
+    readonly Stopwatch _sinceAttackLine = new();
+
+    public void AttacksStarted(IReadOnlyList<string> attacks, int samples) => Write(string.Create(CultureInfo.InvariantCulture,
+        $"attacking: {string.Join(", ", attacks)} on the correctly classified among {samples} test images"));
+
+    /// <summary>"attacking: pgd 40/97 images (attack 1 of 4)": at the start and end of each attack, and every <see cref="AttackLineInterval"/> between.</summary>
+    public void Attack(AttackProgress p)
+    {
+        bool edge = p.Done == 0 || p.Done >= p.Total;
+        if (!edge && _sinceAttackLine.IsRunning && _sinceAttackLine.Elapsed < AttackLineInterval) return;
+        _sinceAttackLine.Restart();
+        Write(string.Create(CultureInfo.InvariantCulture, $"attacking: {p.Attack} {p.Done}/{p.Total} images (attack {p.AttackIndex + 1} of {p.Attacks})"));
+    }
 
     /// <summary>
     /// The last <paramref name="lines"/> lines of the run's log (reading at most its last <paramref name="maxBytes"/>),

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using RobustLab.Training.Attacks;
 using RobustLab.Training.Evaluation;
 using RobustLab.Training.Training;
 using RobustLab.Web.Runs;
@@ -8,9 +9,11 @@ namespace RobustLab.Web.Jobs;
 /// <summary>
 /// Where one executing run reports to: the run store (status, progress, epochs, metrics) and <see cref="RunEvents"/>.
 /// Store calls go through one gate, so the heartbeat and the training thread never use the store at the same time.
-/// The training callbacks (<see cref="OnEpoch"/>, <see cref="OnBatch"/>, <see cref="OnStage"/>) run on the training
-/// thread and wait for their write; in-epoch progress is written at most once per progress interval. A failed progress
-/// or epoch write is logged and training goes on: the epoch is in the resume state and is recorded on the next attempt.
+/// The training callbacks (<see cref="OnEpoch"/>, <see cref="OnBatch"/>, <see cref="OnStage"/>, <see cref="OnAttack"/>)
+/// run on the training thread and wait for their write; in-epoch and attack progress is written at most once per progress
+/// interval. A failed progress or epoch write is logged and training goes on: the epoch is in the resume state and is
+/// recorded on the next attempt. While the attack suite runs the status stays Evaluating and the progress field holds the
+/// suite's fraction done (below 1; see <see cref="AttackFraction"/>), which the dashboard shows as "attacking".
 /// </summary>
 public sealed class RunReporter(
     IRunStore store, RunEvents events, Guid runId, int epochs, TimeSpan progressInterval, ILogger logger) : IDisposable
@@ -58,6 +61,7 @@ public sealed class RunReporter(
     public async Task SucceededAsync(EvaluationResult metrics)
     {
         await WithStoreAsync(s => s.SetMetricsAsync(runId, metrics));
+        _fraction = 1; // the store sets it too
         await SetStatusAsync(RunStatus.Succeeded);
     }
 
@@ -87,10 +91,42 @@ public sealed class RunReporter(
 
     public void OnStage(string stage)
     {
+        if (stage == "attacking")
+        {
+            // Still Evaluating: the attacks are part of the run's evaluation. Progress restarts at 0 for the suite.
+            OnAttackFraction(0, force: true);
+            return;
+        }
         if (stage != "evaluating") return;
         _fraction = 1;
         Write("progress", s => s.UpdateProgressAsync(runId, _epoch, epochs, 1, null)); // no ETA for evaluation
         SetStatusAsync(RunStatus.Evaluating).GetAwaiter().GetResult();
+    }
+
+    /// <summary>The attack suite's progress: the images done by this attack, as a share of every attack's images.</summary>
+    public void OnAttack(AttackProgress progress) =>
+        OnAttackFraction(AttackFraction(progress), force: progress.Done == 0 || progress.Done >= progress.Total);
+
+    /// <summary>
+    /// How much of the suite is done, in [0, <see cref="MaxAttackFraction"/>]: a run whose progress reads 1 while
+    /// Evaluating is evaluating, not attacking, so the suite never reports 1 (the status turns Succeeded instead).
+    /// </summary>
+    public static double AttackFraction(AttackProgress p)
+    {
+        if (p.Attacks <= 0) return 0;
+        double inAttack = p.Total <= 0 ? 1 : Math.Clamp((double)p.Done / p.Total, 0, 1);
+        return Math.Clamp((p.AttackIndex + inAttack) / p.Attacks, 0, MaxAttackFraction);
+    }
+
+    public const double MaxAttackFraction = 0.999;
+
+    void OnAttackFraction(double fraction, bool force)
+    {
+        _fraction = fraction;
+        if (!force && _sinceProgress.IsRunning && _sinceProgress.Elapsed < progressInterval) return;
+        _sinceProgress.Restart();
+        Write("progress", s => s.UpdateProgressAsync(runId, _epoch, epochs, fraction, null));
+        Publish();
     }
 
     /// <summary>Seconds left: mean seconds per finished epoch (or the current epoch's pace) times the epochs left.</summary>

@@ -108,7 +108,13 @@ public sealed class TrainRunJob(
 
             var callbacks = new RunCallbacks(
                 r => { log.Epoch(r); reporter.OnEpoch(r); }, reporter.OnBatch,
-                stage => { if (stage == "evaluating") log.Status(RunStatus.Evaluating); reporter.OnStage(stage); });
+                stage =>
+                {
+                    if (stage == "evaluating") log.Status(RunStatus.Evaluating);
+                    if (stage == "attacking") log.AttacksStarted(config.Attacks, config.AttackSamples);
+                    reporter.OnStage(stage);
+                },
+                a => { log.Attack(a); reporter.OnAttack(a); });
             var evaluation = _options.Evaluation is { } e ? e with { Seed = config.Seed } : null;
             var token = training.Token;
             // Training blocks for minutes to hours: a dedicated thread, not one of the thread pool's.

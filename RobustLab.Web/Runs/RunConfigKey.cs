@@ -9,6 +9,8 @@ namespace RobustLab.Web.Runs;
 /// result); unset hyperparameters are replaced by the model's resolved protocol, so "epochs omitted" and "epochs = 100"
 /// on LeNet are the same run. Parameters a method ignores (alpha without the regulariser, copies without augmentation)
 /// are written as 0. Sigma is kept for the baseline too: evaluation measures the moment metrics at the training sigma.
+/// The attacks (in the catalogue's order) and their sample count are appended only when the run asks for attacks: keys
+/// of runs without attacks stay as they were, and a run that asks for attacks is never reused from one that ran none.
 /// </summary>
 public static class RunConfigKey
 {
@@ -38,6 +40,9 @@ public static class RunConfigKey
             "weightDecay=" + Number(p.WeightDecay),
             "plateau=" + Number(p.PlateauFactor) + "/" + Number(p.PlateauPatience),
             "earlyStop=" + Number(p.EarlyStopPatience));
+        if (options.Attacks.Count > 0)
+            key += ";attacks=" + string.Join(',', AttackSelection.InCatalogOrder(options.Attacks.Select(a => a.Trim().ToLowerInvariant()))) +
+                   ";attackSamples=" + Number(options.AttackSamples);
         return key.Length <= RunStoreContext.ConfigKeyLength
             ? key
             : throw new ArgumentException($"dataset: the configuration is too long to store ({key.Length} characters).", nameof(options));

@@ -112,5 +112,7 @@ public static class SweepPlanner
         BatchSize = request.BatchSize,
         LearningRate = request.LearningRate,
         Device = request.Device?.Trim().ToLowerInvariant() ?? "cpu",
+        Attacks = AttackSelection.Normalize(request.Attacks),
+        AttackSamples = request.AttackSamples ?? AttackSelection.DefaultSamples,
     };
 }

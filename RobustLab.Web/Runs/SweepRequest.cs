@@ -25,4 +25,8 @@ public sealed record SweepRequest
     [JsonPropertyName("lr")]
     public double? LearningRate { get; init; }
     public string Device { get; init; } = "cpu";
+    /// <summary>Attacks every run of the sweep runs after training (names or ["all"]); empty: none.</summary>
+    public IReadOnlyList<string> Attacks { get; init; } = [];
+    /// <summary>K: test images the attacks draw (default 100).</summary>
+    public int? AttackSamples { get; init; }
 }

@@ -49,20 +49,112 @@ public sealed class ComparisonPagesTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Attacks_page_says_the_attack_suite_does_not_exist_yet_and_which_attacks_are_planned()
+    public void Attacks_page_without_attack_metrics_explains_how_to_get_them_with_a_button_to_the_form()
     {
-        var page = RenderPage<AttacksPage>();
+        _store.Add(new TrainingOptions { Dataset = "cifar10", Epochs = 1 }, run => FakeRunStore.Succeed(run)); // no attacks
 
-        var missing = page.Find("[data-testid=attacks-missing]").TextContent;
-        Assert.Contains("attack suite does not exist yet", missing);
-        Assert.Contains("robustlab eval", missing);
-        var planned = page.Find("[data-testid=planned-attacks]").TextContent;
-        foreach (string attack in new[] { "FGSM", "PGD", "L-BFGS", "DeepFool-L2" })
-            Assert.Contains(attack, planned);
-        Assert.Contains("ratio", page.Markup);
-        Assert.Empty(page.FindAll("table.mud-table")); // no empty grid
-        Assert.Contains(page.FindAll("a"), a => a.GetAttribute("href") == "/new");
+        var page = RenderAttacks("dataset=cifar10");
+
+        page.WaitForAssertion(() =>
+        {
+            var empty = page.Find("[data-testid=empty-state]").TextContent;
+            Assert.Contains("No run of cifar10 with lenet has attack metrics yet", empty);
+            Assert.Contains("Attacks after training", empty);
+            Assert.Contains("robustlab eval --checkpoint DIR --attacks all --samples 100", empty);
+            Assert.StartsWith("/new", page.Find("[data-testid=new-run]").GetAttribute("href"));
+        });
+        Assert.Empty(page.FindAll("[data-testid=attack-table]"));
+        Assert.Empty(page.FindAll("[data-testid=attacks-missing]"));
     }
+
+    [Fact]
+    public void Attacks_page_shows_each_runs_median_and_its_ratio_to_the_most_recent_baseline()
+    {
+        var older = _store.Add(new TrainingOptions { Dataset = "mnist", Epochs = 1, Seed = 1 }, run =>
+        {
+            FakeRunStore.Succeed(run, AttackReports.WithAttacks(AttackReports.Report(("fgsm", 0.004))));
+            run.FinishedAt = DateTimeOffset.UtcNow.AddHours(-2);
+        });
+        var baseline = _store.Add(new TrainingOptions { Dataset = "mnist", Epochs = 1 }, run =>
+            FakeRunStore.Succeed(run, AttackReports.WithAttacks(AttackReports.Report(("pgd", 0.0005), ("fgsm", 0.001)))));
+        var reg = _store.Add(new TrainingOptions { Dataset = "mnist", Method = TrainingMethod.Regularizer, Sigma = 0.25, Alpha = 2, Epochs = 1 }, run =>
+            FakeRunStore.Succeed(run, AttackReports.WithAttacks(AttackReports.Report(("fgsm", 0.02), ("pgd", double.NaN)), accuracy: 0.9)));
+        _store.Add(new TrainingOptions { Dataset = "mnist", Method = TrainingMethod.Augmentation, Sigma = 0.25, Copies = 6, Epochs = 1 },
+            run => FakeRunStore.Succeed(run)); // no attacks: no row
+
+        // No query: the page opens on the data set and model with attacked runs.
+        var page = RenderAttacks();
+
+        page.WaitForAssertion(() => Assert.Contains(RunFormatShort(baseline.Id), page.Find("[data-testid=baseline-line]").TextContent));
+        Assert.Contains("the most recent of 2 baseline runs", page.Find("[data-testid=baseline-line]").TextContent);
+        var table = page.Find("[data-testid=attack-table]");
+        Assert.Equal(3, table.QuerySelectorAll("tbody tr").Length);
+        var headers = table.QuerySelectorAll("thead th").Select(h => h.TextContent.Trim()).ToList();
+        Assert.Equal(["Method", "sigma", "alpha / N~", "Accuracy", "GNR", "pgd median MSE", "pgd × baseline", "fgsm median MSE", "fgsm × baseline"], headers);
+
+        string Cell(Guid run, string attack, string col) =>
+            table.QuerySelector($"tr[data-run='{run}'] td[data-attack='{attack}'][data-col='{col}']")!.TextContent.Trim();
+        Assert.Equal("0.02", Cell(reg.Id, "fgsm", "median"));
+        Assert.Equal("20×", Cell(reg.Id, "fgsm", "ratio"));
+        Assert.Equal("none fooled", Cell(reg.Id, "pgd", "median"));
+        Assert.Equal("—", Cell(reg.Id, "pgd", "ratio"));
+        Assert.Equal("1.0×", Cell(baseline.Id, "fgsm", "ratio"));
+        Assert.Equal("4.0×", Cell(older.Id, "fgsm", "ratio"));
+        Assert.Equal("not run", Cell(older.Id, "pgd", "median"));
+        Assert.Equal("alpha=2", table.QuerySelector($"tr[data-run='{reg.Id}'] td[data-col=setting]")!.TextContent.Trim());
+        Assert.Contains("90.00%", table.QuerySelector($"tr[data-run='{reg.Id}'] td[data-col=accuracy]")!.TextContent);
+    }
+
+    [Fact]
+    public void Attacks_page_compares_the_distance_named_in_the_query()
+    {
+        _store.Add(new TrainingOptions { Dataset = "mnist", Epochs = 1 }, run =>
+            FakeRunStore.Succeed(run, AttackReports.WithAttacks(AttackReports.Report(("fgsm", 0.001)))));
+        var reg = _store.Add(new TrainingOptions { Dataset = "mnist", Method = TrainingMethod.Regularizer, Sigma = 0.25, Alpha = 1, Epochs = 1 }, run =>
+            FakeRunStore.Succeed(run, AttackReports.WithAttacks(AttackReports.Report(("fgsm", 0.03)))));
+
+        var page = RenderAttacks("dataset=mnist&distance=l2");
+
+        page.WaitForAssertion(() =>
+        {
+            var table = page.Find("[data-testid=attack-table]");
+            Assert.Contains("fgsm median L2", table.QuerySelector("thead")!.TextContent);
+            Assert.Equal("0.3", table.QuerySelector($"tr[data-run='{reg.Id}'] td[data-col=median]")!.TextContent.Trim());
+            Assert.Equal("30×", table.QuerySelector($"tr[data-run='{reg.Id}'] td[data-col=ratio]")!.TextContent.Trim());
+        });
+    }
+
+    [Fact]
+    public void Attacks_page_without_a_baseline_says_so_and_shows_medians_but_no_ratios()
+    {
+        var reg = _store.Add(new TrainingOptions { Dataset = "mnist", Method = TrainingMethod.Regularizer, Sigma = 0.25, Alpha = 1, Epochs = 1 }, run =>
+            FakeRunStore.Succeed(run, AttackReports.WithAttacks(AttackReports.Report(("fgsm", 0.02)))));
+        // A baseline without attack metrics does not count.
+        _store.Add(new TrainingOptions { Dataset = "mnist", Epochs = 1 }, run => FakeRunStore.Succeed(run));
+
+        var page = RenderAttacks("dataset=mnist");
+
+        page.WaitForAssertion(() =>
+        {
+            var alert = page.Find("[data-testid=no-baseline]");
+            Assert.Contains("No baseline run of mnist with lenet has attack metrics, so there are no ratios", alert.TextContent);
+            Assert.Contains("method=baseline", alert.QuerySelector("a")!.GetAttribute("href"));
+        });
+        var table = page.Find("[data-testid=attack-table]");
+        Assert.Equal("0.02", table.QuerySelector($"tr[data-run='{reg.Id}'] td[data-col=median]")!.TextContent.Trim());
+        Assert.Empty(table.QuerySelectorAll("[data-col=ratio]"));
+        Assert.DoesNotContain("× baseline", table.TextContent);
+        Assert.Empty(page.FindAll("[data-testid=baseline-line]"));
+    }
+
+    /// <summary>The attacks page at /attacks?<paramref name="query"/> (query parameters reach a page through the address).</summary>
+    IRenderedComponent<AttacksPage> RenderAttacks(string? query = null)
+    {
+        if (query is not null) _context.Services.GetRequiredService<NavigationManager>().NavigateTo("/attacks?" + query);
+        return RenderPage<AttacksPage>();
+    }
+
+    static string RunFormatShort(Guid id) => RobustLab.Web.Components.Runs.RunFormat.ShortId(id);
 
     [Fact]
     public void Fair_comparison_without_any_run_says_to_run_a_baseline_first_with_a_link_to_the_form()

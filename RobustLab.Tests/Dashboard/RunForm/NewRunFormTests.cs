@@ -21,10 +21,14 @@ public sealed class NewRunFormTests : IAsyncLifetime
     static void Type(IRenderedComponent<NewRun> cut, string name, string text) => cut.Find($".rl-field-{name} input").Change(text);
 
     /// <summary>Picks methods as the multi-select does when items are clicked in its popover.</summary>
-    static void SelectMethods(IRenderedComponent<NewRun> cut, params string[] methods)
+    static void SelectMethods(IRenderedComponent<NewRun> cut, params string[] methods) => Pick(cut, "rl-field-methods", methods);
+
+    static void SelectAttacks(IRenderedComponent<NewRun> cut, params string[] attacks) => Pick(cut, "rl-field-attacks", attacks);
+
+    static void Pick(IRenderedComponent<NewRun> cut, string field, string[] values)
     {
-        var select = cut.FindComponents<MudSelect<string>>().Single(s => s.Instance.Class == "rl-field-methods");
-        cut.InvokeAsync(() => select.Instance.SelectedValuesChanged.InvokeAsync(methods)).GetAwaiter().GetResult();
+        var select = cut.FindComponents<MudSelect<string>>().Single(s => s.Instance.Class == field);
+        cut.InvokeAsync(() => select.Instance.SelectedValuesChanged.InvokeAsync(values)).GetAwaiter().GetResult();
     }
 
     static void AssertFlagged(IRenderedComponent<NewRun> cut, string name, string message) =>
@@ -233,5 +237,48 @@ public sealed class NewRunFormTests : IAsyncLifetime
         Assert.Empty(_ctx.Queue.Enqueued);
         Assert.Equal("0.25, -1", cut.Find(".rl-field-sigma input").GetAttribute("value"));
         Assert.DoesNotContain("/runs", _ctx.NavigatedTo);
+    }
+
+    [Fact]
+    public void Attacks_are_none_by_default_with_every_attack_offered_and_the_sample_count_disabled()
+    {
+        var cut = _ctx.RenderPage();
+
+        var select = cut.FindComponents<MudSelect<string>>().Single(s => s.Instance.Class == "rl-field-attacks");
+        Assert.Empty(select.Instance.SelectedValues ?? []);
+        Assert.Contains("Attacks after training", Field(cut, "attacks").TextContent);
+        Assert.True(cut.Find(".rl-field-attackSamples input").HasAttribute("disabled"));
+        Assert.Equal("100", cut.Find(".rl-field-attackSamples input").GetAttribute("value"));
+        Assert.Empty(cut.FindAll(".rl-summary-attacks"));
+    }
+
+    [Fact]
+    public void Attack_samples_out_of_range_are_flagged_at_their_field()
+    {
+        var cut = _ctx.RenderPage();
+        SelectAttacks(cut, "fgsm");
+        cut.WaitForAssertion(() => Assert.False(cut.Find(".rl-field-attackSamples input").HasAttribute("disabled")));
+        Type(cut, "attackSamples", "0");
+        AssertFlagged(cut, "attackSamples", "must be in [1, 10000] (got 0)");
+        Assert.Contains("cannot be counted", cut.Find(".rl-summary").TextContent);
+    }
+
+    [Fact]
+    public void Ticked_attacks_are_submitted_with_every_run_in_table_1_order()
+    {
+        var cut = _ctx.RenderPage();
+        SelectAttacks(cut, "saltpepper", "pgd");
+        Type(cut, "attackSamples", "50");
+        cut.WaitForAssertion(() => Assert.Contains("pgd, saltpepper on 50 test images", cut.Find(".rl-summary-attacks").TextContent));
+        cut.Find(".rl-submit").Click();
+
+        cut.WaitForAssertion(() => Assert.Equal(2, _ctx.Queue.Enqueued.Count));
+        foreach (var run in _ctx.Store.Runs)
+        {
+            var options = System.Text.Json.JsonSerializer.Deserialize<TrainingOptions>(run.ConfigJson, RobustLab.Training.Checkpoints.RunJson.Options)!;
+            Assert.Equal(["pgd", "saltpepper"], options.Attacks);
+            Assert.Equal(50, options.AttackSamples);
+            Assert.EndsWith(";attacks=pgd,saltpepper;attackSamples=50", run.ConfigKey);
+        }
     }
 }

@@ -85,4 +85,65 @@ public sealed class RunFormValidatorTests : IAsyncLifetime
         Assert.True(check.IsValid);
         Assert.Contains(check.Warnings, w => w.StartsWith("AlexNet needs 32x32 images") && w.Contains("28x28"));
     }
+
+    [Fact]
+    public void No_attacks_are_asked_by_default()
+    {
+        var check = RunFormValidator.Check(new RunFormModel());
+
+        Assert.Empty(check.Request.Attacks);
+        Assert.All(check.Runs, r => Assert.Empty(r.Attacks));
+    }
+
+    [Fact]
+    public async Task Ticked_attacks_and_their_sample_count_go_into_every_run_and_the_api_accepts_them()
+    {
+        var check = RunFormValidator.Check(new RunFormModel { Attacks = ["pgd", "fgsm"], AttackSamples = "50" });
+
+        Assert.True(check.IsValid, string.Join(" ", check.Errors.SelectMany(e => e.Value)));
+        Assert.All(check.Runs, r => Assert.Equal(["pgd", "fgsm"], r.Attacks));
+        Assert.All(check.Runs, r => Assert.Equal(50, r.AttackSamples));
+        var sweep = await ApiAssert.JsonAsync(await _api.PostJsonAsync("/api/sweeps", JsonSerializer.Serialize(check.Request, Json)), 201);
+        Assert.All(sweep.GetProperty("runs").EnumerateArray(), r => Assert.Equal(50, r.GetProperty("config").GetProperty("attackSamples").GetInt32()));
+    }
+
+    [Fact]
+    public void Empty_attack_samples_take_the_default_of_100()
+    {
+        var check = RunFormValidator.Check(new RunFormModel { Attacks = ["fgsm"], AttackSamples = "" });
+
+        Assert.True(check.IsValid);
+        Assert.All(check.Runs, r => Assert.Equal(100, r.AttackSamples));
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("10001")]
+    [InlineData("-5")]
+    public async Task Attack_samples_out_of_range_are_flagged_where_the_sweeps_api_refuses_them(string samples)
+    {
+        var check = RunFormValidator.Check(new RunFormModel { Attacks = ["fgsm"], AttackSamples = samples });
+
+        Assert.Equal(["attackSamples"], check.Errors.Keys);
+        Assert.Contains("must be in [1, 10000]", check.For("attackSamples")[0]);
+        var api = await ApiAssert.ValidationErrorsAsync(await _api.PostJsonAsync("/api/sweeps", JsonSerializer.Serialize(check.Request, Json)));
+        Assert.Equal(api.Keys.Order(), check.Errors.Keys.Order());
+    }
+
+    [Fact]
+    public void Unreadable_attack_samples_are_flagged_only_when_attacks_are_ticked()
+    {
+        Assert.Equal("'many' is not a whole number.",
+            Assert.Single(RunFormValidator.Check(new RunFormModel { Attacks = ["fgsm"], AttackSamples = "many" }).For("attackSamples")));
+        Assert.True(RunFormValidator.Check(new RunFormModel { AttackSamples = "many" }).IsValid);
+    }
+
+    [Fact]
+    public void An_unknown_attack_is_flagged_at_the_attacks_field()
+    {
+        var check = RunFormValidator.Check(new RunFormModel { Attacks = ["fgsm", "nope"] });
+
+        Assert.Equal(["attacks"], check.Errors.Keys);
+        Assert.Contains("'nope'", check.For("attacks")[0]);
+    }
 }

@@ -65,6 +65,54 @@ public class RunDetailPageTests : RunsDashboardContext
     }
 
     [Fact]
+    public void A_run_with_attack_metrics_shows_the_attacks_table_with_one_row_per_attack()
+    {
+        var report = AttackReports.Report(("pgd", 0.0012), ("gaussian", double.NaN));
+        var run = AddRun(r => FakeRunStore.Succeed(r, AttackReports.WithAttacks(report)), Tiny() with { Attacks = ["pgd", "gaussian"], AttackSamples = 12 });
+
+        var page = RenderDetail(run.Id);
+
+        var table = page.Find("[data-testid=run-attacks]");
+        Assert.Equal(["Attack", "Success rate", "Median L2", "Median Linf", "Median MSE", "Mean MSE", "Seconds"],
+            table.QuerySelectorAll("thead th").Select(h => h.TextContent.Trim()));
+        string Cell(string attack, string col) => table.QuerySelector($"tr[data-attack={attack}] td[data-col={col}]")!.TextContent.Trim();
+        Assert.Equal("pgd", Cell("pgd", "attack"));
+        Assert.StartsWith("90.0%", Cell("pgd", "success-rate"));
+        Assert.Contains("9 of 10", Cell("pgd", "success-rate"));
+        Assert.Equal("0.012", Cell("pgd", "median-l2"));
+        Assert.Equal("0.0024", Cell("pgd", "median-linf"));
+        Assert.Equal("0.0012", Cell("pgd", "median-mse"));
+        Assert.Equal("0.0018", Cell("pgd", "mean-mse"));
+        Assert.Equal("1.5", Cell("pgd", "seconds"));
+        Assert.Equal("—", Cell("gaussian", "median-mse")); // fooled none
+        Assert.Contains("pgd, gaussian on 12 test images", page.Find(".rl-config").TextContent);
+    }
+
+    [Fact]
+    public void A_run_without_attack_metrics_has_no_attacks_table()
+    {
+        var run = AddRun(r => FakeRunStore.Succeed(r));
+
+        var page = RenderDetail(run.Id);
+
+        Assert.NotNull(page.Find("[data-metric=gnr]"));
+        Assert.Empty(page.FindAll("[data-testid=run-attacks]"));
+        Assert.DoesNotContain("Attacks after training", page.Find(".rl-config").TextContent);
+    }
+
+    [Fact]
+    public void An_evaluating_run_whose_progress_is_below_one_reads_as_attacking_with_the_suites_share_done()
+    {
+        var run = AddRun(r => { r.Status = RunStatus.Evaluating; r.Epoch = 5; r.EpochProgress = 1; });
+        var page = RenderDetail(run.Id);
+        Assert.Contains("evaluating (trained 5 epochs)", page.Find(".rl-progress").TextContent);
+
+        Events.Publish(new RunProgress(run.Id, RunStatus.Evaluating, 5, 5, 0.35, null, null, DateTimeOffset.UtcNow));
+
+        page.WaitForAssertion(() => Assert.Contains("attacking (35%; trained 5 epochs)", page.Find(".rl-progress").TextContent));
+    }
+
+    [Fact]
     public void Each_finished_epoch_is_added_to_the_charts_as_it_arrives()
     {
         var run = AddRun(r => { r.Status = RunStatus.Running; r.Epoch = 1; r.EpochProgress = 0.5; });

@@ -27,6 +27,28 @@ public class RunFormatTests
     }
 
     [Fact]
+    public void While_attacking_the_progress_is_the_attack_suites_share_done()
+    {
+        Assert.True(RunFormat.IsAttacking(RunStatus.Evaluating, 0.35));
+        Assert.False(RunFormat.IsAttacking(RunStatus.Evaluating, 1));
+        Assert.False(RunFormat.IsAttacking(RunStatus.Running, 0.35));
+        Assert.Equal(0.35, RunFormat.Fraction(RunStatus.Evaluating, 5, 5, 0.35), 9);
+        var run = new RunEntity { Status = RunStatus.Evaluating, Epoch = 5, Epochs = 5, EpochProgress = 0.35 };
+        Assert.Equal("attacking (35%; trained 5 epochs)", RunFormat.ProgressText(run));
+        run.EpochProgress = 1;
+        Assert.Equal("evaluating (trained 5 epochs)", RunFormat.ProgressText(run));
+    }
+
+    [Theory]
+    [InlineData(0.0012, "0.0012")]
+    [InlineData(0.000012345, "1.23E-05")]
+    [InlineData(1.5, "1.5")]
+    [InlineData(double.NaN, "—")]
+    [InlineData(null, "—")]
+    public void Distances_read_with_three_significant_digits_and_a_dash_when_nothing_was_fooled(double? value, string expected) =>
+        Assert.Equal(expected, RunFormat.Distance(value));
+
+    [Fact]
     public void Png_file_names_are_safe()
     {
         Assert.Equal("gnr-curve-1a2b", PlotlyDefaults.SafeFileName("GNR curve / 1a2b"));

@@ -22,6 +22,19 @@ public sealed class ComparisonRunSource(IRunStore store)
         return result;
     }
 
+    /// <summary>Every succeeded run with attack metrics for this data set and model (the attacks table's rows).</summary>
+    public async Task<IReadOnlyList<AttackedRun>> LoadAttackedAsync(string dataset, string model, CancellationToken ct = default) =>
+        (await SucceededAsync(new RunFilter(Dataset: dataset, Model: model, Status: RunStatus.Succeeded), ct))
+            .Select(AttackedRun.From).OfType<AttackedRun>().ToList();
+
+    /// <summary>The (data set, model) pairs that have succeeded runs with attack metrics, most such runs first.</summary>
+    public async Task<IReadOnlyList<DatasetModel>> ListAttackedDatasetModelsAsync(CancellationToken ct = default) =>
+        (await SucceededAsync(new RunFilter(Status: RunStatus.Succeeded), ct))
+            .Where(r => AttackedRun.HasAttacks(r.MetricsJson))
+            .GroupBy(r => new DatasetModel(r.Dataset, r.Model))
+            .OrderByDescending(g => g.Count()).ThenBy(g => g.Key.Dataset, StringComparer.Ordinal).ThenBy(g => g.Key.Model, StringComparer.Ordinal)
+            .Select(g => g.Key).ToList();
+
     /// <summary>The (data set, model) pairs that have succeeded runs, most runs first.</summary>
     public async Task<IReadOnlyList<DatasetModel>> ListDatasetModelsAsync(CancellationToken ct = default) =>
         (await SucceededAsync(new RunFilter(Status: RunStatus.Succeeded), ct))

@@ -2,13 +2,14 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace RobustLab.Web.Components.Comparison;
 
-/// <summary>The trade-off and fair-comparison services (pages and GET /api/comparison.csv). Needs an <see cref="Runs.IRunStore"/>.</summary>
+/// <summary>The trade-off, fair-comparison and attacks-table services (pages and GET /api/comparison.csv). Needs an <see cref="Runs.IRunStore"/>.</summary>
 public static class ComparisonServices
 {
     public static IServiceCollection AddComparisonServices(this IServiceCollection services)
     {
         services.TryAddSingleton<FairComparison>();
         services.TryAddSingleton<TradeOff>();
+        services.TryAddSingleton<AttackTable>();
         services.TryAddScoped<ComparisonRunSource>();
         return services;
     }

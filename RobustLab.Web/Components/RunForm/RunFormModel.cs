@@ -24,6 +24,10 @@ public sealed class RunFormModel
     public string TrainSubset { get; set; } = "5000";
     public string TestSubset { get; set; } = "1000";
     public string Device { get; set; } = "cpu";
+    /// <summary>Attacks every run runs after training (names from AttackCatalog); none by default.</summary>
+    public IReadOnlyCollection<string> Attacks { get; set; } = [];
+    /// <summary>K: test images the attacks draw; read only when attacks are chosen.</summary>
+    public string AttackSamples { get; set; } = "100";
 
     /// <summary>
     /// A small sweep a newcomer can submit at once (baseline plus the regulariser at sigma 0.25, 3 epochs on 5000 images:
@@ -59,6 +63,7 @@ public sealed class RunFormModel
             case RunFormFields.TrainSubset: copy.TrainSubset = v; break;
             case RunFormFields.TestSubset: copy.TestSubset = v; break;
             case RunFormFields.Device: copy.Device = v; break;
+            case RunFormFields.AttackSamples: copy.AttackSamples = v; break;
             default: throw new ArgumentException($"'{field}' is not a text field of the run form.", nameof(field));
         }
         return copy;
@@ -70,7 +75,7 @@ public static class RunFormFields
 {
     public const string Dataset = "dataset", Model = "model", Methods = "methods", Sigma = "sigma", Alpha = "alpha",
         Copies = "copies", Seed = "seed", Epochs = "epochs", BatchSize = "batchSize", Lr = "lr", TrainSubset = "trainSubset",
-        TestSubset = "testSubset", Device = "device";
+        TestSubset = "testSubset", Device = "device", Attacks = "attacks", AttackSamples = "attackSamples";
 
     /// <summary>Problems with the grid as a whole (too many runs); shown with the methods and in the summary.</summary>
     public const string Sweep = "sweep";

@@ -42,6 +42,9 @@ public static class RunFormValidator
         int? trainSubset = Int(model.TrainSubset, RunFormFields.TrainSubset, errors);
         int? testSubset = Int(model.TestSubset, RunFormFields.TestSubset, errors);
         double? lr = Double(model.Lr, RunFormFields.Lr, errors);
+        var attacks = AttackSelection.Normalize(model.Attacks);
+        // Without attacks the sample count means nothing (as in the API, which checks it only with attacks).
+        int? attackSamples = attacks.Count > 0 ? Int(model.AttackSamples, RunFormFields.AttackSamples, errors) : null;
         // A list whose every value was unreadable already says why; the planner's "needs at least one" would only repeat it.
         var unreadable = errors.Keys.Where(field => field switch
         {
@@ -60,6 +63,8 @@ public static class RunFormValidator
             Epochs = epochs, BatchSize = batchSize, TrainSubset = trainSubset, TestSubset = testSubset, LearningRate = lr,
             // Empty means what the API does when "device" is left out.
             Device = string.IsNullOrWhiteSpace(model.Device) ? "cpu" : model.Device.Trim(),
+            Attacks = attacks,
+            AttackSamples = attackSamples,
         };
 
         // The same checks, in the same order, as POST /api/sweeps.
@@ -115,7 +120,7 @@ public static class RunFormValidator
     [
         RunFormFields.Dataset, RunFormFields.Model, RunFormFields.Methods, RunFormFields.Sigma, RunFormFields.Alpha,
         RunFormFields.Copies, RunFormFields.Seed, RunFormFields.Epochs, RunFormFields.BatchSize, RunFormFields.Lr,
-        RunFormFields.TrainSubset, RunFormFields.TestSubset, RunFormFields.Device,
+        RunFormFields.TrainSubset, RunFormFields.TestSubset, RunFormFields.Device, RunFormFields.Attacks, RunFormFields.AttackSamples,
     ];
 
     static void Add(RunRequestValidation.Errors errors, string message) => errors.Add(FieldOf(message), message);

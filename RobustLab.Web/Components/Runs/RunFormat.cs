@@ -33,6 +33,7 @@ public static class RunFormat
     /// </summary>
     public static double Fraction(RunStatus status, int epoch, int epochs, double epochProgress)
     {
+        if (IsAttacking(status, epochProgress)) return Math.Clamp(epochProgress, 0, 1); // the attack suite's share done
         if (status is RunStatus.Succeeded or RunStatus.Evaluating) return 1;
         if (epochs <= 0 || epoch <= 0) return 0;
         double done = epoch - 1 + Math.Clamp(epochProgress, 0, 1);
@@ -41,12 +42,21 @@ public static class RunFormat
 
     public static double Fraction(RunEntity run) => Fraction(run.Status, run.Epoch, run.Epochs, run.EpochProgress);
 
-    /// <summary>"epoch 2 of 5 (40%)" (40% of epoch 2 done), "queued (5 epochs)", "evaluating", "5 epochs", ...</summary>
+    /// <summary>
+    /// Evaluating with the progress field below 1: the attack suite is running, and the field is its share done
+    /// (the worker writes 1 when evaluation starts, and the suite's fraction from 0 while it attacks).
+    /// </summary>
+    public static bool IsAttacking(RunStatus status, double epochProgress) => status == RunStatus.Evaluating && epochProgress < 1;
+
+    public static bool IsAttacking(RunEntity run) => IsAttacking(run.Status, run.EpochProgress);
+
+    /// <summary>"epoch 2 of 5 (40%)" (40% of epoch 2 done), "queued (5 epochs)", "evaluating", "attacking (35%; ...)", "5 epochs", ...</summary>
     public static string ProgressText(RunEntity run) => run.Status switch
     {
         RunStatus.Queued => run.Epoch > 0 ? $"queued (resumes after epoch {run.Epoch} of {run.Epochs})" : $"queued ({run.Epochs} epochs)",
         RunStatus.Running when run.Epoch <= 0 => $"starting ({run.Epochs} epochs)",
         RunStatus.Running => $"epoch {run.Epoch} of {run.Epochs} ({Math.Clamp(run.EpochProgress, 0, 1).ToString("0%", Invariant)})",
+        RunStatus.Evaluating when IsAttacking(run) => $"attacking ({Math.Clamp(run.EpochProgress, 0, 1).ToString("0%", Invariant)}; trained {run.Epochs} epochs)",
         RunStatus.Evaluating => $"evaluating (trained {run.Epochs} epochs)",
         RunStatus.Succeeded => $"{run.Epochs} epochs",
         _ => run.Epoch > 0 ? $"stopped in epoch {run.Epoch} of {run.Epochs}" : "did not start",
@@ -70,6 +80,10 @@ public static class RunFormat
     /// <summary>"0.7512"; "—" when not evaluated yet.</summary>
     public static string Number(double? value, string format = "0.0000") =>
         value is { } v ? v.ToString(format, Invariant) : "—";
+
+    /// <summary>A perturbation size, "0.0123" or "1.23E-05" (three significant digits); "—" when there is none (NaN: no image fooled).</summary>
+    public static string Distance(double? value) =>
+        value is { } v && double.IsFinite(v) ? v.ToString("G3", Invariant) : "—";
 
     /// <summary>N~ (noisy copies) only means something for augmentation; alpha only for the regulariser.</summary>
     public static string Copies(RunEntity run) => run.Method == TrainingMethod.Augmentation ? run.Copies.ToString(Invariant) : "—";
