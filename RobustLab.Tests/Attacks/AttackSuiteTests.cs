@@ -5,7 +5,11 @@ namespace RobustLab.Tests.Attacks;
 
 public class AttackSuiteTests(TrainedLeNetFixture lenet) : IClassFixture<TrainedLeNetFixture>
 {
-    static readonly AttackOptions AllAttacks = new() { Samples = 24, Seed = 4, BatchSize = 10, LbfgsIterations = 30, LbfgsConstantSteps = 6 };
+    // Small settings keep the suite quick; two batches per attack check that batching does not change the numbers.
+    static readonly AttackOptions AllAttacks = new()
+    {
+        Samples = 24, Seed = 4, BatchSize = 10, LbfgsIterations = 20, LbfgsConstantSteps = 4, PgdSteps = 10, BisectionSteps = 10,
+    };
 
     [Fact]
     public void Attack_evaluation_is_deterministic_for_a_fixed_seed()

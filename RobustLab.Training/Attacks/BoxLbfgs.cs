@@ -10,6 +10,8 @@ namespace RobustLab.Training.Attacks;
 /// </summary>
 internal static class BoxLbfgs
 {
+    const int MaxHalvings = 8;
+
     /// <summary>objective(z) returns f [B] and df/dz (same shape as z).</summary>
     public delegate (Tensor Value, Tensor Gradient) Objective(Tensor z);
 
@@ -19,6 +21,12 @@ internal static class BoxLbfgs
         var z = start.clamp(0, 1);
         var (f, g) = objective(z);
         var pairs = new List<(Tensor S, Tensor Y, Tensor Rho)>();
+        // Images whose projected gradient vanished or whose line search found no decrease stop moving; the solve
+        // ends when all have, so converged images do not cost line-search evaluations.
+        var converged = zeros(n, ScalarType.Bool, z.device);
+        // Each image starts its line search at twice its last accepted step (at most 1): the batch then waits for few
+        // halvings even when one image's quasi-Newton steps are badly scaled.
+        var firstStep = ones(n, device: z.device);
         try
         {
             for (int it = 0; it < iterations; it++)
@@ -30,19 +38,19 @@ internal static class BoxLbfgs
                 // Never step outwards through an active bound, and fall back to steepest descent if not a descent direction.
                 direction = Projected(z, -direction).neg();
                 var slope = Dot(direction, g);
-                var ascent = InputGradient.PerImage(slope.ge(0), z);
-                direction = where(ascent, -pg, direction);
+                direction = where(InputGradient.PerImage(slope.ge(0), z), -pg, direction);
                 slope = Dot(direction, g);
-                if (slope.ge(-1e-12).all().item<bool>()) break;   // every image is at a (projected) stationary point
+                InputGradient.Replace(ref converged, converged.logical_or(slope.ge(-1e-12)));
+                if (converged.all().item<bool>()) break;
 
-                var t = ones(n, device: z.device);
+                var t = firstStep.clone();
                 Tensor zNew = z, fNew = f, gNew = g;
-                var accepted = zeros(n, ScalarType.Bool, z.device);
-                for (int ls = 0; ls < 20; ls++)
+                var accepted = converged.clone();
+                for (int ls = 0; ls < MaxHalvings; ls++)
                 {
                     var trial = (z + InputGradient.PerImage(t, z) * direction).clamp(0, 1);
                     var (ft, gt) = objective(trial);
-                    var ok = ft.le(f + 1e-4 * Dot(trial - z, g)).logical_and(accepted.logical_not());
+                    var ok = ft.le(f + 1e-4 * Dot(trial - z, g)).logical_and(ft.lt(f)).logical_and(accepted.logical_not());
                     var okImage = InputGradient.PerImage(ok, z);
                     zNew = where(okImage, trial, zNew);
                     fNew = where(ok, ft, fNew);
@@ -51,6 +59,9 @@ internal static class BoxLbfgs
                     if (accepted.all().item<bool>()) break;
                     t = where(accepted, t, t * 0.5);
                 }
+                InputGradient.Replace(ref firstStep, where(accepted, (t * 2).clamp_max(1), firstStep));
+                // No decrease after every halving: this image is as good as float32 lets the search tell.
+                InputGradient.Replace(ref converged, converged.logical_or(accepted.logical_not()));
                 var s = zNew - z;
                 var y = gNew - g;
                 var sy = Dot(s, y);
@@ -71,7 +82,7 @@ internal static class BoxLbfgs
         }
         finally
         {
-            f.Dispose(); g.Dispose();
+            f.Dispose(); g.Dispose(); converged.Dispose(); firstStep.Dispose();
             foreach (var (s, y, r) in pairs) { s.Dispose(); y.Dispose(); r.Dispose(); }
         }
     }
