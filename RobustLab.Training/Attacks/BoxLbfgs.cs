@@ -11,6 +11,7 @@ namespace RobustLab.Training.Attacks;
 internal static class BoxLbfgs
 {
     const int MaxHalvings = 8;
+    const double RelativeTolerance = 1e-6;
 
     /// <summary>objective(z) returns f [B] and df/dz (same shape as z).</summary>
     public delegate (Tensor Value, Tensor Gradient) Objective(Tensor z);
@@ -60,8 +61,10 @@ internal static class BoxLbfgs
                     t = where(accepted, t, t * 0.5);
                 }
                 InputGradient.Replace(ref firstStep, where(accepted, (t * 2).clamp_max(1), firstStep));
-                // No decrease after every halving: this image is as good as float32 lets the search tell.
-                InputGradient.Replace(ref converged, converged.logical_or(accepted.logical_not()));
+                // No decrease after every halving, or a relative decrease below what float32 resolves: this image is as
+                // good as the search can tell (scipy's L-BFGS-B stops on a relative decrease too).
+                var stalled = (f - fNew).le(RelativeTolerance * (f.abs() + 1e-3));
+                InputGradient.Replace(ref converged, converged.logical_or(accepted.logical_not()).logical_or(stalled));
                 var s = zNew - z;
                 var y = gNew - g;
                 var sy = Dot(s, y);

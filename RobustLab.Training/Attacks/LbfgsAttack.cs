@@ -31,11 +31,13 @@ public sealed class LbfgsAttack : IAttack
         var c = full(n, StartConstant, device: images.device);
         var cOk = zeros(n, device: images.device);                              // largest c that gave an adversarial, 0 = none
         var cFail = full(n, double.PositiveInfinity, device: images.device);    // smallest c that did not
+        var start = images.clone();
         int searches = 4 + o.LbfgsConstantSteps;
         for (int search = 0; search < searches; search++)
         {
             context.Cancel.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
+            // Each solve starts where the previous one (at a nearby c) ended: the minimiser moves little between them.
             var solution = BoxLbfgs.Minimize(z =>
             {
                 var (logits, gradient) = InputGradient.Of(model, z, (logits, input) =>
@@ -47,13 +49,14 @@ public sealed class LbfgsAttack : IAttack
                     using var ce = InputGradient.CrossEntropy(logits, target);
                     return (value + ce, gradient);
                 }
-            }, images, o.LbfgsIterations, history: 10, context.Cancel);
+            }, start, o.LbfgsIterations, history: 10, context.Cancel);
 
             using var noGrad = no_grad();
             var fooled = AttackSuite.Fooled(model, solution, labels);
             var l2 = (solution - images).flatten(1).norm(1);
             var better = fooled.logical_and(l2.lt(bestL2));
             InputGradient.Replace(ref best, where(InputGradient.PerImage(better, images), solution, best));
+            InputGradient.Replace(ref start, solution);
             InputGradient.Replace(ref bestL2, where(better, l2, bestL2));
             InputGradient.Replace(ref cOk, where(fooled, maximum(cOk, c), cOk));
             InputGradient.Replace(ref cFail, where(fooled, cFail, minimum(cFail, c)));
@@ -61,7 +64,7 @@ public sealed class LbfgsAttack : IAttack
             var next = where(bracketed, (cOk * cFail).sqrt(), where(cOk.gt(0), c * Factor, c / Factor));
             InputGradient.Replace(ref c, next);
         }
-        bestL2.Dispose(); c.Dispose(); cOk.Dispose(); cFail.Dispose();
+        bestL2.Dispose(); start.Dispose(); c.Dispose(); cOk.Dispose(); cFail.Dispose();
         using (best)
         using (no_grad())
             return ScaleSearch.Shrink(model, images, best, labels, o.BisectionSteps, context.Cancel);
