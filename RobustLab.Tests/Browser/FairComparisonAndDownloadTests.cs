@@ -8,7 +8,8 @@ namespace RobustLab.Tests.Browser;
 
 /// <summary>
 /// A baseline and a regularizer run of Fashion-MNIST LeNet (submitted through POST /api/runs, which is quicker than the
-/// form) feed the fair-comparison page; the run detail page serves the safetensors download.
+/// form, each also attacked with FGSM and DeepFool after training) feed the fair-comparison and attacks pages; the run
+/// detail page serves the safetensors download.
 /// </summary>
 [Collection(BrowserCollection.Name)]
 [Trait("Category", "Browser")]
@@ -24,8 +25,15 @@ public sealed class FairComparisonAndDownloadTests(BrowserFixture browser, FairC
         public override async Task InitializeAsync()
         {
             await base.InitializeAsync();
-            Baseline = await SubmitAsync(TinyRun("baseline"));
-            Regularizer = await SubmitAsync(TinyRun("regularizer", sigma: 0.25, alpha: 1));
+            Baseline = await SubmitAsync(WithAttacks(TinyRun("baseline")));
+            Regularizer = await SubmitAsync(WithAttacks(TinyRun("regularizer", sigma: 0.25, alpha: 1)));
+        }
+
+        static Dictionary<string, object?> WithAttacks(Dictionary<string, object?> run)
+        {
+            run["attacks"] = new[] { "fgsm", "deepfool" };
+            run["attackSamples"] = 20;
+            return run;
         }
 
         public async Task WaitForBothAsync()
@@ -73,6 +81,40 @@ public sealed class FairComparisonAndDownloadTests(BrowserFixture browser, FairC
             await Assertions.Expect(page.Locator("[data-testid=folds]")).ToBeVisibleAsync();
 
             await session.ScreenshotAsync(page, "compare-tolerance-100");
+            session.AssertClean();
+        });
+    }
+
+    [Fact]
+    public async Task Attacks_page_shows_each_runs_minimal_perturbations_with_ratios_to_the_baseline()
+    {
+        await server.WaitForBothAsync();
+        await using var session = await BrowserSession.OpenAsync(browser, server, nameof(Attacks_page_shows_each_runs_minimal_perturbations_with_ratios_to_the_baseline), output);
+        await session.RunAsync(async () =>
+        {
+            var page = await session.NewPageAsync();
+            await session.GotoAsync(page, "/attacks?dataset=fashion-mnist&model=lenet");
+            await Assertions.Expect(page.Locator("[data-testid=baseline-line]")).ToContainTextAsync("Ratios are to the baseline run");
+            var table = page.Locator("[data-testid=attack-table]");
+            var regularizer = table.Locator($"tr[data-run='{server.Regularizer}']");
+            var baseline = table.Locator($"tr[data-run='{server.Baseline}']");
+            await Assertions.Expect(regularizer).ToBeVisibleAsync();
+            await Assertions.Expect(baseline).ToBeVisibleAsync();
+            foreach (var attack in new[] { "fgsm", "deepfool" })
+            {
+                // The baseline is its own reference (ratio 1); the regularizer's ratio is its median over the baseline's.
+                await Assertions.Expect(baseline.Locator($"td[data-attack={attack}][data-col=ratio]")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\s*1(\.0+)?\s*×?\s*$"));
+                string median = await regularizer.Locator($"td[data-attack={attack}][data-col=median]").InnerTextAsync();
+                string baseMedian = await baseline.Locator($"td[data-attack={attack}][data-col=median]").InnerTextAsync();
+                string ratio = await regularizer.Locator($"td[data-attack={attack}][data-col=ratio]").InnerTextAsync();
+                output.WriteLine($"{attack}: regularizer {median}, baseline {baseMedian}, ratio {ratio}");
+                Assert.True(double.TryParse(median, System.Globalization.CultureInfo.InvariantCulture, out double m) && m > 0, $"{attack} median '{median}'");
+                Assert.True(double.TryParse(baseMedian, System.Globalization.CultureInfo.InvariantCulture, out double b) && b > 0, $"{attack} baseline median '{baseMedian}'");
+                Assert.True(double.TryParse(ratio.Trim().TrimEnd('×').Trim(), System.Globalization.CultureInfo.InvariantCulture, out double r),
+                    $"{attack} ratio '{ratio}'");
+                Assert.InRange(r, m / b * 0.95 - 0.01, m / b * 1.05 + 0.01);   // all three are shown rounded
+            }
+            await session.ScreenshotAsync(page, "attacks");
             session.AssertClean();
         });
     }
