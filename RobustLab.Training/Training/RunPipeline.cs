@@ -98,6 +98,29 @@ public static class RunPipeline
         return metrics with { Attacks = AttackSuite.Run(model, test, attacks, torchDevice, attackProgress, ct) };
     }
 
+    /// <summary>
+    /// Runs the attack suite on a finished run folder, on the run's own test subset and seed (as if the run had asked
+    /// for attacks), and records the report in its run.json. Returns the report.
+    /// </summary>
+    public static AttackReport AttackCheckpoint(string checkpointDir, DatasetCatalog catalog, AttackOptions attacks, string device,
+        Action<AttackProgress>? progress, CancellationToken ct)
+    {
+        var errors = attacks.Validate();
+        if (errors.Count > 0) throw new ArgumentException(string.Join(" ", errors));
+        var torchDevice = TorchRuntime.ResolveDevice(device);
+        TorchRuntime.ConfigureThreads();
+        var record = RunFolder.ReadRunJson(checkpointDir);
+        if (record.Metrics is null)
+            throw new ArgumentException($"checkpoint: {checkpointDir} holds no finished evaluation; attack a run that succeeded.");
+        using var model = RunFolder.LoadModel(checkpointDir);
+        model.to(torchDevice);
+        var data = catalog.Load(record.Config.Dataset);
+        var test = TestSubset(data.Test, record.Config.TestSubset, record.Config.Seed);
+        var report = AttackSuite.Run(model, test, attacks with { Seed = record.Config.Seed }, torchDevice, progress, ct);
+        RunFolder.WriteRunJson(checkpointDir, record with { Metrics = record.Metrics with { Attacks = report } });
+        return report;
+    }
+
     // Always a seeded shuffle: some sets (mnist10k) are stored sorted by class, and the moment gap uses the first images.
     static ImageSet TestSubset(ImageSet test, int? count, int seed) =>
         test.Select(SeededSplit.Permutation(test.Count, seed).Take(Math.Min(count ?? test.Count, test.Count)).ToArray());
