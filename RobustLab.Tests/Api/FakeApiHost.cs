@@ -16,7 +16,7 @@ namespace RobustLab.Tests.Api;
 
 /// <summary>
 /// The API alone (<see cref="RunsApi.AddRunsApi"/> + <see cref="RunsApi.MapRunsApi"/>) on a test server, over an
-/// in-memory store and a recording queue: fast, no database, no training. The real app is in <see cref="RunsApiEndToEndTests"/>.
+/// in-memory store and recording queues: fast, no database, no training. The real app is in <see cref="RunsApiEndToEndTests"/>.
 /// </summary>
 public sealed class FakeApiHost : IAsyncDisposable
 {
@@ -25,17 +25,22 @@ public sealed class FakeApiHost : IAsyncDisposable
 
     public FakeRunStore Store { get; }
     public RecordingRunQueue Queue { get; }
+    public RecordingAttackQueue AttackQueue { get; }
     public HttpClient Client { get; }
 
     FakeApiHost()
     {
         Store = new FakeRunStore(_folder.Path);
         Queue = new RecordingRunQueue(Store);
+        AttackQueue = new RecordingAttackQueue(Store);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
         builder.WebHost.UseTestServer();
         builder.Services.AddSingleton<IRunStore>(Store);
         builder.Services.AddSingleton<IRunQueue>(Queue);
         builder.Services.AddSingleton<SweepSubmitter>();
+        builder.Services.AddSingleton<IAttackQueue>(AttackQueue);
+        builder.Services.AddSingleton<RunEvents>();
+        builder.Services.AddSingleton<AttackSubmitter>();
         builder.Services.AddRunsApi();
         builder.Logging.ClearProviders();
         _app = builder.Build();

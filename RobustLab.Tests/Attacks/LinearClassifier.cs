@@ -1,3 +1,4 @@
+using RobustLab.Training.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -29,7 +30,10 @@ public sealed class LinearClassifier : IDisposable
             for (int i = 0; i < Pixels; i++) { W[k, i] = (float)Gaussian(random); dot += W[k, i] * 0.5; }
             B[k] = (float)-dot;   // every class scores 0 at the grey image: margins stay small near it
         }
-        var linear = nn.Linear(Pixels, classes);
+        // Creating a layer draws its initial weights from libtorch's global generator: take the lock that keeps
+        // other tests' seeded draws reproducible (the weights are overwritten below anyway).
+        TorchSharp.Modules.Linear linear;
+        lock (GlobalRandom.Sync) linear = nn.Linear(Pixels, classes);
         using (no_grad())
         {
             var flat = new float[classes * Pixels];

@@ -33,6 +33,8 @@ public sealed class BrowserFixture : IAsyncLifetime
         Directory.CreateDirectory(ScreenshotFolder);
         Directory.CreateDirectory(FailureFolder);
 
+        // Expect(...) waits 5 s by default; a page of a server that trains on the same loaded CPUs may need longer.
+        Assertions.SetDefaultExpectTimeout(20_000);
         _playwright = await Playwright.CreateAsync();
         try
         {
@@ -40,8 +42,9 @@ public sealed class BrowserFixture : IAsyncLifetime
             {
                 ExecutablePath = ChromiumPath,
                 Headless = true,
-                Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                        "--disable-sync", "--no-first-run"],
+                // --disable-dev-shm-usage: a container's small /dev/shm makes Chromium's renderers crash or hang.
+                Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                        "--disable-component-update", "--disable-sync", "--no-first-run"],
                 Timeout = 60_000,
             });
         }

@@ -22,8 +22,12 @@ internal static class CheckpointFixtures
     public static SplitNetwork Model(ModelSpec spec, int seed)
     {
         TorchRuntime.EnsureLoaded();
-        manual_seed(seed);
-        var model = ModelFactory.Create(spec);
+        SplitNetwork model;
+        lock (GlobalRandom.Sync) // libtorch's default generator is process-wide: no other thread draws in between
+        {
+            manual_seed(seed);
+            model = ModelFactory.Create(spec);
+        }
         model.eval();
         return model;
     }
@@ -31,8 +35,11 @@ internal static class CheckpointFixtures
     /// <summary>Random pixels in [0, 1] for <paramref name="count"/> images of the spec's shape.</summary>
     public static Tensor Images(ModelSpec spec, int count, int seed)
     {
-        manual_seed(seed);
-        return rand(count, spec.Input.Channels, spec.Input.Height, spec.Input.Width);
+        lock (GlobalRandom.Sync)
+        {
+            manual_seed(seed);
+            return rand(count, spec.Input.Channels, spec.Input.Height, spec.Input.Width);
+        }
     }
 
     public static Tensor Logits(SplitNetwork model, Tensor images)

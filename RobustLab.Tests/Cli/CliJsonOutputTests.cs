@@ -74,4 +74,41 @@ public sealed class CliJsonOutputTests
         foreach (string file in new[] { "model.dat", "model.safetensors", "run.json" })
             Assert.True(File.Exists(Path.Combine(runDir, file)), file);
     }
+
+    /// <summary>Trains a tiny run, then attacks it from the command line (about ten seconds).</summary>
+    [Fact]
+    public void Eval_with_attacks_adds_an_attacks_object_with_table_1_columns_per_attack()
+    {
+        using var temp = new TempFolder();
+        string runDir = temp.Sub("run");
+        var train = CliRun.Of("train", "--dataset", "fashion-mnist", "--train-subset", "600", "--test-subset", "200", "--epochs", "1",
+            "--batch-size", "100", "--lr", "0.001", "--out", runDir);
+        Assert.True(train.ExitCode == 0, train.Stderr);
+
+        var run = CliRun.Of("eval", "--checkpoint", runDir, "--attacks", "fgsm,deepfool", "--samples", "10", "--json");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        using var json = JsonDocument.Parse(run.Stdout);
+        var attacks = json.RootElement.GetProperty("attacks");
+        Assert.Equal(10, attacks.GetProperty("samples").GetInt32());
+        int attacked = attacks.GetProperty("attacked").GetInt32();
+        Assert.InRange(attacked, 1, 10);
+        var rows = attacks.GetProperty("attacks").EnumerateArray().ToList();
+        Assert.Equal(["fgsm", "deepfool"], rows.Select(r => r.GetProperty("attack").GetString()));
+        foreach (var row in rows)
+        {
+            Assert.Equal(attacked, row.GetProperty("attacked").GetInt32());
+            Assert.InRange(row.GetProperty("successRate").GetDouble(), 0, 1);
+            foreach (string distance in new[] { "l2", "linf", "mse" })
+            {
+                Assert.True(row.GetProperty(distance).GetProperty("median").GetDouble() > 0, $"{row} {distance}");
+                Assert.True(row.GetProperty(distance).GetProperty("mean").GetDouble() > 0, $"{row} {distance}");
+            }
+            Assert.True(row.GetProperty("seconds").GetDouble() >= 0);
+        }
+
+        var text = CliRun.Of("eval", "--checkpoint", runDir, "--attacks", "fgsm", "--samples", "10");
+        Assert.True(text.ExitCode == 0, text.Stderr);
+        Assert.Contains("median L2", text.Stdout);
+        Assert.Contains(text.Stdout.Split('\n'), line => line.TrimStart().StartsWith("fgsm "));
+    }
 }

@@ -90,4 +90,20 @@ public sealed class CliUsageErrorTests
     [Fact]
     public void Bench_with_zero_steps_exits_2() =>
         AssertOneErrorLine(CliRun.Of("bench", "--steps", "0"), 2, "--steps");
+
+    [Fact]
+    public void Eval_with_an_unknown_attack_exits_2_naming_it() =>
+        AssertOneErrorLine(CliRun.Of("eval", "--checkpoint", "unused", "--attacks", "fgsm,cw"), 2, "--attacks", "'cw'", "deepfool");
+
+    [Fact]
+    public void Eval_with_samples_but_no_attacks_exits_2_naming_both() =>
+        AssertOneErrorLine(CliRun.Of("eval", "--checkpoint", "unused", "--samples", "10"), 2, "--samples", "--attacks");
+
+    [Fact]
+    public void Eval_with_zero_samples_exits_2_naming_samples() =>
+        AssertOneErrorLine(CliRun.Of("eval", "--checkpoint", "unused", "--attacks", "all", "--samples", "0"), 2, "--samples must be in [1, 10000] (got 0).");
+
+    [Fact]
+    public void Train_with_an_unknown_attack_exits_2_naming_it() =>
+        AssertOneErrorLine(CliRun.Of("train", "--dataset", "fashion-mnist", "--attacks", "pgd,nope", "--out", "unused"), 2, "--attacks", "'nope'");
 }

@@ -10,7 +10,9 @@ namespace RobustLab.Tests.Jobs;
 
 /// <summary>
 /// The headless worker host of <c>robustlab worker</c> on a real SQLite run store and Hangfire SQLite storage in a
-/// fresh temp data folder, with short leases, heartbeats and polls so the tests run in seconds. Evaluation is small.
+/// fresh temp data folder, with short heartbeats and polls so the tests run in seconds. Evaluation is small. The lease
+/// is long (30 s): a worker stalled for a few seconds on a loaded machine must not lose its live run to the recovery
+/// pass (every 0.5 s). No test here waits for a worker's lease to expire; a test that needs a dead lease takes one itself.
 /// </summary>
 public sealed class JobEngineHost : IAsyncDisposable
 {
@@ -33,7 +35,7 @@ public sealed class JobEngineHost : IAsyncDisposable
             ["Storage:Provider"] = "sqlite",
             ["Storage:DataFolder"] = _folder.Path,
             ["Workers:QueuePollInterval"] = "00:00:00.200",
-            ["Runs:LeaseDuration"] = "00:00:03",
+            ["Runs:LeaseDuration"] = "00:00:30",
             ["Runs:HeartbeatInterval"] = "00:00:00.250",
             ["Runs:RecoveryInterval"] = "00:00:00.500",
             ["Runs:ProgressInterval"] = "00:00:00.200",
@@ -46,10 +48,13 @@ public sealed class JobEngineHost : IAsyncDisposable
         _host = WorkerHost.Build(["cpu"], workers, settings);
     }
 
-    public static async Task<JobEngineHost> StartAsync(IReadOnlyDictionary<string, string?>? overrides = null, int workers = 1)
+    /// <param name="beforeStart">Runs on the migrated store before the host (its workers and recovery service) starts.</param>
+    public static async Task<JobEngineHost> StartAsync(IReadOnlyDictionary<string, string?>? overrides = null, int workers = 1,
+        Func<IRunStore, Task>? beforeStart = null)
     {
         var host = new JobEngineHost(overrides, workers);
         await host._host.Services.MigrateRunStoreAsync();
+        if (beforeStart is not null) await beforeStart(host.Store);
         await host._host.StartAsync();
         return host;
     }

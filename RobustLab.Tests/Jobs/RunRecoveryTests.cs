@@ -13,9 +13,21 @@ public class RunRecoveryTests
     [Fact]
     public async Task Recovery_requeues_a_running_run_whose_lease_expired()
     {
-        // No workers and no automatic passes: the test runs one recovery pass itself.
+        // No workers and no periodic passes (interval 1 h): the test runs one recovery pass itself. The service's start-up
+        // pass still runs, on the thread pool, whenever it gets there; were it to come after the dead lease below expired,
+        // it would re-queue that run itself. So a marker run, left Running without a lease before the host starts, shows
+        // when the start-up pass is over: the test's runs are created only after it.
+        Guid marker = Guid.Empty;
         await using var lab = await JobEngineHost.StartAsync(
-            new Dictionary<string, string?> { ["Workers:Queues:cpu"] = "0", ["Runs:RecoveryInterval"] = "01:00:00" }, workers: 0);
+            new Dictionary<string, string?> { ["Workers:Queues:cpu"] = "0", ["Runs:RecoveryInterval"] = "01:00:00" }, workers: 0,
+            beforeStart: async store =>
+            {
+                marker = (await store.CreateRunAsync(JobEngineHost.TinyRun with { Seed = 1 })).Id;
+                await store.SetStatusAsync(marker, RunStatus.Running);
+            });
+        // Queued with a job and its hand-over lease released: the start-up pass has finished with it, its last run.
+        await lab.WaitForAsync(marker, r => r.Status == RunStatus.Queued && r.JobId is not null && r.LeaseOwner is null, TimeSpan.FromSeconds(60));
+
         var run = await lab.Store.CreateRunAsync(JobEngineHost.TinyRun);
         Assert.True(await lab.Store.TryAcquireLeaseAsync(run.Id, "dead-worker:42:x", TimeSpan.FromMilliseconds(50)));
         await lab.Store.SetStatusAsync(run.Id, RunStatus.Running);

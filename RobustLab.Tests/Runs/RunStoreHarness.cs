@@ -23,6 +23,8 @@ public sealed class RunStoreHarness : IAsyncDisposable
     public required string DataFolder { get; init; }
     public required ServiceProvider Services { get; init; }
     public required ManualClock Clock { get; init; }
+    /// <summary>The SQLite store's connection string (the key of its connection pool); null for a server database.</summary>
+    public string? SqliteConnectionString { get; init; }
     public IRunStore Store => Services.GetRequiredService<IRunStore>();
     public IDbContextFactory<RunStoreContext> Contexts => Services.GetRequiredService<IDbContextFactory<RunStoreContext>>();
     public SweepSubmitter Sweeps => Services.GetRequiredService<SweepSubmitter>();
@@ -33,8 +35,13 @@ public sealed class RunStoreHarness : IAsyncDisposable
         var clock = new ManualClock(new DateTimeOffset(2025, 1, 1, 12, 0, 0, TimeSpan.Zero));
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(clock);
-        services.AddRunStore(new StorageOptions { Provider = provider, ConnectionString = connectionString, DataFolder = folder });
-        var harness = new RunStoreHarness { DataFolder = folder, Services = services.BuildServiceProvider(), Clock = clock };
+        var storage = new StorageOptions { Provider = provider, ConnectionString = connectionString, DataFolder = folder };
+        services.AddRunStore(storage);
+        var harness = new RunStoreHarness
+        {
+            DataFolder = folder, Services = services.BuildServiceProvider(), Clock = clock,
+            SqliteConnectionString = provider == StorageProvider.Sqlite ? RunStoreSetup.SqliteConnectionString(storage) : null,
+        };
         try { await harness.Services.MigrateRunStoreAsync(); }
         catch { await harness.DisposeAsync(); throw; }
         return harness;
@@ -50,7 +57,10 @@ public sealed class RunStoreHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Services.DisposeAsync();
-        SqliteConnection.ClearAllPools();
+        // Close this store's pooled connections so its folder can go. Only this store's pool: ClearAllPools would close
+        // the pooled connections of every other test class's store in this process while they use them.
+        if (SqliteConnectionString is { } sqlite)
+            using (var connection = new SqliteConnection(sqlite)) SqliteConnection.ClearPool(connection);
         try { Directory.Delete(DataFolder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }

@@ -5,6 +5,7 @@ using RobustLab.Training.Training;
 
 namespace RobustLab.Tests.Training;
 
+[Collection(RobustLab.Tests.Training.GlobalTorchRngCollection.Name)]
 public class RunPipelineTests
 {
     public RunPipelineTests() => TorchRuntime.EnsureLoaded();

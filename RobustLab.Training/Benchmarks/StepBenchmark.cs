@@ -2,6 +2,7 @@ using System.Diagnostics;
 using RobustLab.Training.Data;
 using RobustLab.Training.Models;
 using RobustLab.Training.Objectives;
+using RobustLab.Training.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -66,14 +67,17 @@ public sealed class StepBenchmark(int steps = 20, int warmupSteps = 3, int batch
         public Runner(Device device, Func<SplitNetwork, ITrainingObjective> objectiveFor, bool noisy, int batchSize, int seed)
         {
             _device = device;
-            torch.manual_seed(seed);
-            _network = ModelFactory.Create(new ModelSpec("lenet", Input, 10, Normalization.Identity(1)));
-            _network.to(device);
-            _network.train();
-            _objective = objectiveFor(_network);
-            _optimizer = optim.Adam(_network.parameters(), 1e-4);
-            _pixels = rand(batchSize, Input.Channels, Input.Height, Input.Width, device: device);
-            _labels = randint(0, 10, [batchSize], dtype: ScalarType.Int64, device: device);
+            lock (GlobalRandom.Sync) // the seed, the initial weights and the random batch in one block
+            {
+                torch.manual_seed(seed);
+                _network = ModelFactory.Create(new ModelSpec("lenet", Input, 10, Normalization.Identity(1)));
+                _network.to(device);
+                _network.train();
+                _objective = objectiveFor(_network);
+                _optimizer = optim.Adam(_network.parameters(), 1e-4);
+                _pixels = rand(batchSize, Input.Channels, Input.Height, Input.Width, device: device);
+                _labels = randint(0, 10, [batchSize], dtype: ScalarType.Int64, device: device);
+            }
             // Row i is the clean image when i % (N~+1) == 0, else one of its N~ noisy copies.
             _noisyRows = noisy ? (arange(batchSize, device: device) % (AugmentationCopies + 1)).ne(0) : null;
         }

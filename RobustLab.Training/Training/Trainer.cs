@@ -2,6 +2,7 @@ using System.Diagnostics;
 using RobustLab.Training.Data;
 using RobustLab.Training.Models;
 using RobustLab.Training.Objectives;
+using RobustLab.Training.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -40,8 +41,12 @@ public sealed class Trainer
     public TrainingOutcome Run(string stateDir, RunCallbacks callbacks, CancellationToken ct)
     {
         Directory.CreateDirectory(stateDir);
-        torch.manual_seed(options.Seed);
-        var model = ModelFactory.Create(Spec);
+        SplitNetwork model;
+        lock (GlobalRandom.Sync) // seed and initial weights together: no other thread may draw in between
+        {
+            torch.manual_seed(options.Seed);
+            model = ModelFactory.Create(Spec);
+        }
         model.to(device);
         using var noise = new Generator((ulong)options.Seed, device);
         var objective = ObjectiveFactory.Create(options, model, device, noise);

@@ -31,7 +31,15 @@ public sealed record TrainingOptions
     public int? PlateauPatience { get; init; }
     public int? EarlyStopPatience { get; init; }
     /// <summary>Attacks to run after training (names from AttackCatalog); empty means none.</summary>
-    public IReadOnlyList<string> Attacks { get; init; } = [];
+    public IReadOnlyList<string> Attacks
+    {
+        get => _attacks.Length == 0 ? [] : _attacks.Split(AttackSeparator);
+        init => _attacks = string.Join(AttackSeparator, value);
+    }
+    // Stored as one string because a record compares its fields: a list field would compare by reference, and options
+    // read back from run.json or the store would never equal the originals (resume and reuse depend on that).
+    readonly string _attacks = "";
+    const char AttackSeparator = '\u001F';
     /// <summary>K: test images the attacks draw (the correctly classified ones are attacked).</summary>
     public int AttackSamples { get; init; } = 100;
 

@@ -72,12 +72,13 @@ public sealed record EpochView(
         e.ImagesPerSecond, e.IsBest, e.RecordedAt);
 }
 
-/// <summary>Where to read, act on and download a run (the downloads exist once it succeeded).</summary>
-public sealed record RunLinks(string Self, string Cancel, string Retry, string Safetensors, string Torchsharp, string Runjson)
+/// <summary>Where to read, act on (cancel, retry, attack) and download a run (the downloads exist once it succeeded).</summary>
+public sealed record RunLinks(string Self, string Cancel, string Retry, string Attacks, string Safetensors, string Torchsharp, string Runjson)
 {
     public static RunLinks For(Guid id)
     {
         string self = $"/api/runs/{id}";
-        return new(self, self + "/cancel", self + "/retry", self + "/files/safetensors", self + "/files/torchsharp", self + "/files/runjson");
+        return new(self, self + "/cancel", self + "/retry", self + "/attacks",
+            self + "/files/safetensors", self + "/files/torchsharp", self + "/files/runjson");
     }
 }

@@ -7,7 +7,8 @@ namespace RobustLab.Web.Api;
 /// <summary>
 /// The REST API for runs and sweeps (issue 4), with its OpenAPI document at /openapi/v1.json:
 /// POST /api/runs, POST /api/sweeps, GET /api/runs, GET /api/runs/{id}, POST /api/runs/{id}/cancel,
-/// POST /api/runs/{id}/retry, DELETE /api/runs/{id}, GET /api/runs/{id}/files/{kind}, GET /api/results.csv.
+/// POST /api/runs/{id}/retry, POST /api/runs/{id}/attacks, DELETE /api/runs/{id}, GET /api/runs/{id}/files/{kind},
+/// GET /api/results.csv.
 /// Submitting never trains in the request: it stores the run (<see cref="IRunStore"/>) and queues it (<see cref="IRunQueue"/>).
 /// </summary>
 public static class RunsApi
@@ -44,6 +45,7 @@ public static class RunsApi
             .WithSummary("Queue a failed or cancelled run again; it resumes after its last finished epoch.");
         api.MapDelete("/runs/{id}", DeleteRun).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Delete a run that is not running, with its run folder.");
+        api.MapRunAttacks();
         api.MapRunFiles();
         api.MapResultsCsv();
         api.MapSweeps();
@@ -124,7 +126,8 @@ public static class RunsApi
         if (!await store.DeleteRunAsync(run.Id, ct))
         {
             var now = await store.GetRunAsync(run.Id, ct: ct);
-            return now is null ? ApiProblems.RunNotFound(id) : ApiProblems.Conflict(now, $"Run {run.Id} is held by a worker; cancel it and delete it once it stopped.");
+            return now is null ? ApiProblems.RunNotFound(id) : ApiProblems.Conflict(now,
+                $"Run {run.Id} is held by a worker (training it, or attacking it); cancel a training run, and delete it once it stopped.");
         }
         // The folder comes from the store's RunDir, never from the request.
         RunFolderCleanup.Delete(run, logs.CreateLogger(typeof(RunsApi)));

@@ -10,6 +10,7 @@ namespace RobustLab.Web.Jobs;
 /// <summary>
 /// Composition of the job engine: <c>builder.AddJobEngine(role)</c> binds "Workers" and "Runs", creates the Hangfire
 /// storage from the "Storage" switch (the run store's), registers <see cref="IRunQueue"/>, <see cref="TrainRunJob"/>,
+/// <see cref="IAttackQueue"/>, <see cref="AttackRunJob"/>, <see cref="AttackSubmitter"/>,
 /// <see cref="RunEvents"/> and <see cref="RunCancellation"/>, and the hosted services: the job servers and
 /// <see cref="RunRecoveryService"/> where this process runs workers, <see cref="RemoteProgressPoller"/> in serve.
 /// Needs a registered <see cref="StorageOptions"/> and <see cref="IRunStore"/> (see Hosting's AddRunStore).
@@ -47,6 +48,9 @@ public static class JobEngineSetup
 
         services.AddScoped<TrainRunJob>();
         services.AddSingleton<IRunQueue, HangfireRunQueue>();
+        services.AddScoped<AttackRunJob>();
+        services.AddSingleton<IAttackQueue, HangfireAttackQueue>();
+        services.AddSingleton<AttackSubmitter>();
 
         services.AddSingleton<JobServers>();
         services.AddHostedService(sp => sp.GetRequiredService<JobServers>());

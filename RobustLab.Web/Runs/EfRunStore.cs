@@ -180,9 +180,9 @@ public sealed class EfRunStore(IDbContextFactory<RunStoreContext> contexts, Stor
         var now = Now;
         await using var db = await contexts.CreateDbContextAsync(ct);
         // One statement, so a worker cannot take the run between the check and the delete. Epochs go by ON DELETE CASCADE.
+        // Any live lease refuses: a worker training the run, or attacking a succeeded one (AttackRunJob holds the lease).
         int deleted = await db.Runs
-            .Where(r => r.Id == id && !((r.Status == RunStatus.Running || r.Status == RunStatus.Evaluating)
-                                        && r.LeaseExpiresAt != null && r.LeaseExpiresAt >= now))
+            .Where(r => r.Id == id && !(r.LeaseOwner != null && r.LeaseExpiresAt != null && r.LeaseExpiresAt >= now))
             .ExecuteDeleteAsync(ct);
         return deleted == 1;
     }

@@ -19,7 +19,7 @@ namespace RobustLab.Tests.Dashboard.Comparison;
 public sealed class ComparisonPagesTests : IAsyncLifetime
 {
     readonly TempFolder _folder = new();
-    readonly BunitContext _context = new();
+    readonly BunitContext _context = BunitWait.NewContext();
     readonly FakeRunStore _store;
 
     public ComparisonPagesTests()
@@ -61,6 +61,7 @@ public sealed class ComparisonPagesTests : IAsyncLifetime
             Assert.Contains("No run of cifar10 with lenet has attack metrics yet", empty);
             Assert.Contains("Attacks after training", empty);
             Assert.Contains("robustlab eval --checkpoint DIR --attacks all --samples 100", empty);
+            Assert.Contains("Attack this run", empty); // a run that succeeded can be attacked without training it again
             Assert.StartsWith("/new", page.Find("[data-testid=new-run]").GetAttribute("href"));
         });
         Assert.Empty(page.FindAll("[data-testid=attack-table]"));
@@ -139,6 +140,7 @@ public sealed class ComparisonPagesTests : IAsyncLifetime
             var alert = page.Find("[data-testid=no-baseline]");
             Assert.Contains("No baseline run of mnist with lenet has attack metrics, so there are no ratios", alert.TextContent);
             Assert.Contains("method=baseline", alert.QuerySelector("a")!.GetAttribute("href"));
+            Assert.Contains("attack a baseline that already succeeded from its run page", alert.TextContent);
         });
         var table = page.Find("[data-testid=attack-table]");
         Assert.Equal("0.02", table.QuerySelector($"tr[data-run='{reg.Id}'] td[data-col=median]")!.TextContent.Trim());

@@ -19,7 +19,7 @@ namespace RobustLab.Tests.Dashboard.RunForm;
 /// </summary>
 public sealed class RunFormContext : IAsyncDisposable
 {
-    public BunitContext Bunit { get; } = new();
+    public BunitContext Bunit { get; } = BunitWait.NewContext();
     public FakeRunStore Store { get; }
     public RecordingRunQueue Queue { get; }
     readonly string _folder = Directory.CreateTempSubdirectory("robustlab-runform-").FullName;

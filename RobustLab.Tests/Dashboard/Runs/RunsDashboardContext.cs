@@ -16,7 +16,7 @@ using RobustLab.Web.Runs;
 namespace RobustLab.Tests.Dashboard.Runs;
 
 /// <summary>
-/// A bUnit context with what the runs pages inject: an in-memory run store, a queue that records calls, the progress
+/// A bUnit context with what the runs pages inject: an in-memory run store, queues that record calls (runs and attack jobs), the progress
 /// events singleton, MudBlazor's services and loose JS interop (MudBlazor's and Plotly's calls do nothing). Disposed
 /// asynchronously: some MudBlazor services are only IAsyncDisposable.
 /// </summary>
@@ -24,23 +24,27 @@ public abstract class RunsDashboardContext : IAsyncLifetime
 {
     readonly TempFolder _folder = new();
 
-    protected BunitContext Bunit { get; } = new();
+    protected BunitContext Bunit { get; } = BunitWait.NewContext();
     protected IServiceCollection Services => Bunit.Services;
     protected string DataFolder => _folder.Path;
 
     protected FakeRunStore Store { get; }
     protected RecordingRunQueue Queue { get; }
+    protected RecordingAttackQueue AttackQueue { get; }
     protected RunEvents Events { get; } = new();
 
     protected RunsDashboardContext()
     {
         Store = new FakeRunStore(_folder.Path);
         Queue = new RecordingRunQueue(Store);
+        AttackQueue = new RecordingAttackQueue(Store);
         Bunit.JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices(o => o.PopoverOptions.CheckForPopoverProvider = false);
         Services.AddSingleton<IRunStore>(Store);
         Services.AddSingleton<IRunQueue>(Queue);
         Services.AddSingleton(Events);
+        Services.AddSingleton<IAttackQueue>(AttackQueue);
+        Services.AddSingleton<AttackSubmitter>();
         Services.AddSingleton(new DatasetCatalog(new DataLocations(_folder.Sub("datasets"))));
         Services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         Services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));

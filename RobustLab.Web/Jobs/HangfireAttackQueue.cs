@@ -1,0 +1,64 @@
+using Hangfire;
+using Hangfire.Common;
+using Hangfire.States;
+using RobustLab.Training.Attacks;
+using RobustLab.Web.Runs;
+
+namespace RobustLab.Web.Jobs;
+
+/// <summary>
+/// The attack queue on Hangfire. "An attack job is in progress" needs no column of its own: the job's id goes into the
+/// run's <see cref="RunEntity.JobId"/> (which held the training job's id; a succeeded run needs that no more), and the
+/// job's state is read back from the Hangfire storage every process shares: Enqueued, Scheduled or Awaiting is queued,
+/// Processing is running, Failed is failed, anything else (succeeded, deleted, expired) is none. Hangfire keeps that
+/// state right across restarts and machines (a job whose worker died is delivered again), which an in-memory flag
+/// could not, and it needs no migration on the three run store providers. Two jobs never attack one run at once
+/// because the job takes the run's lease (<see cref="AttackRunJob"/>).
+/// </summary>
+public sealed class HangfireAttackQueue(IBackgroundJobClient jobs, JobStorage storage, IRunStore store) : IAttackQueue
+{
+    public async Task<string> EnqueueAsync(RunEntity run, AttackOptions attacks, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(attacks);
+        var runId = run.Id;
+        string[] names = [.. attacks.Attacks];
+        int samples = attacks.Samples;
+        // Hangfire substitutes its own token (server shutdown) for CancellationToken.None when it performs the job.
+        string jobId = jobs.Create(Job.FromExpression<AttackRunJob>(job => job.ExecuteAsync(runId, names, samples, CancellationToken.None)),
+            new EnqueuedState(run.Queue));
+        await store.SetJobIdAsync(runId, jobId, ct);
+        run.JobId = jobId;
+        return jobId;
+    }
+
+    public Task<AttackJobStatus?> StatusAsync(RunEntity run, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        if (string.IsNullOrEmpty(run.JobId)) return Task.FromResult<AttackJobStatus?>(null);
+        string jobId = run.JobId;
+        // Hangfire's storage API is synchronous: off the caller's thread (a Blazor circuit or a request).
+        return Task.Run(() => Read(jobId), ct);
+    }
+
+    AttackJobStatus? Read(string jobId)
+    {
+        using var connection = storage.GetConnection();
+        var data = connection.GetJobData(jobId);
+        // The run's job id may be its training job's: only an attack job counts.
+        if (data?.Job?.Type != typeof(AttackRunJob)) return null;
+        string state = data.State ?? "";
+        if (state == EnqueuedState.StateName || state == ScheduledState.StateName || state == AwaitingState.StateName)
+            return new(jobId, AttackJobState.Queued);
+        if (state == ProcessingState.StateName) return new(jobId, AttackJobState.Running);
+        if (state == FailedState.StateName) return new(jobId, AttackJobState.Failed, FailureOf(connection, jobId));
+        return null; // succeeded, deleted
+
+    }
+
+    static string? FailureOf(Hangfire.Storage.IStorageConnection connection, string jobId)
+    {
+        var state = connection.GetStateData(jobId);
+        return state?.Data is { } data && data.TryGetValue("ExceptionMessage", out var message) ? message : state?.Reason;
+    }
+}
