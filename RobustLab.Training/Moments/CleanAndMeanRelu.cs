@@ -12,7 +12,7 @@ namespace RobustLab.Training.Moments;
 public sealed class CleanAndMeanRelu : autograd.SingleTensorFunction<CleanAndMeanRelu>
 {
     const double TinySigma = 1e-12;
-    static readonly double InvSqrt2Pi = 1 / Math.Sqrt(2 * Math.PI);
+    static readonly double InvSqrt2 = 1 / Math.Sqrt(2), InvSqrt2Pi = 1 / Math.Sqrt(2 * Math.PI);
 
     public override string Name => nameof(CleanAndMeanRelu);
 
@@ -32,38 +32,38 @@ public sealed class CleanAndMeanRelu : autograd.SingleTensorFunction<CleanAndMea
         using (var clean = output.narrow(0, 0, n))
             clean.copy_(mu).relu_();
 
-        // T = mu Phi(t) + s phi(t), t = mu / s, with Phi from one ndtr pass and phi = c exp(-t^2 / 2), c = 1 / sqrt(2 pi).
-        // mu Phi needs no t (t s = mu), and the constant c rides on the small per-position tensor c s: fewer full passes.
-        var t = mu / safeS;
-        var cdf = special.ndtr(t);                                            // Phi(t)
-        var phiScaled = t.mul_(t).mul_(-0.5).exp_();                          // phi(t) / c, in t's storage
-        if (!ReferenceEquals(phiScaled, t)) t.Dispose();                      // the handle, not the shared storage
+        // T = s (t Phi(t) + phi(t)) with Phi = (1 + erf(t / sqrt 2)) / 2 and phi = c exp(-t^2 / 2), c = 1 / sqrt(2 pi).
+        // The constants ride on the small per-position tensors (s / 2, c s) to save full-size passes.
+        using var t = mu / safeS;
+        var onePlusErf = t.mul(InvSqrt2).erf_().add_(1);                       // 2 Phi(t)
+        var gauss = t.square().mul_(-0.5).exp_();                             // phi(t) / c
+        using var halfS = safeS * 0.5;
         using var cS = safeS * InvSqrt2Pi;
         using (var mean = output.narrow(0, n, n))
         {
-            mean.copy_(mu).mul_(cdf).addcmul_(phiScaled, cS, 1);
+            mean.copy_(t).mul_(onePlusErf).mul_(halfS).addcmul_(gauss, cS, 1);
             if (anyTiny)
             {
                 using var positive = mu.gt(0);
                 mean.copy_(where(tiny, nn.functional.relu(mu), mean));
-                cdf = where(tiny, positive.to_type(cdf.dtype), cdf);
-                phiScaled = where(tiny, zeros_like(phiScaled), phiScaled);
+                onePlusErf = where(tiny, positive.to_type(onePlusErf.dtype) * 2, onePlusErf);
+                gauss = where(tiny, zeros_like(gauss), gauss);
             }
         }
-        ctx.save_for_backward([mu, cdf, phiScaled]);
+        ctx.save_for_backward([mu, onePlusErf, gauss]);
         return output;
     }
 
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
     {
         var saved = ctx.get_saved_variables();
-        var (mu, cdf, phiScaled) = (saved[0], saved[1], saved[2]);
+        var (mu, onePlusErf, gauss) = (saved[0], saved[1], saved[2]);
         long n = mu.shape[0];
         using var gradClean = gradOutput.narrow(0, 0, n);
         using var gradMean = gradOutput.narrow(0, n, n);
         using var positive = mu.gt(0);
-        var gradMu = gradClean.mul(positive).addcmul_(gradMean, cdf, 1);               // dT/dmu = Phi(t)
-        var gradS = gradMean.mul(phiScaled).sum(0, keepdim: true).mul_(InvSqrt2Pi);   // dT/ds = phi(t)
+        var gradMu = gradClean.mul(positive).addcmul_(gradMean, onePlusErf, 0.5);      // dT/dmu = Phi(t)
+        var gradS = gradMean.mul(gauss).sum(0, keepdim: true).mul_(InvSqrt2Pi);       // dT/ds = phi(t)
         return [gradMu, gradS];
     }
 }
