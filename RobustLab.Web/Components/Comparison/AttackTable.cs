@@ -8,7 +8,7 @@ namespace RobustLab.Web.Components.Comparison;
 /// <summary>Which size of the minimal perturbation the attacks table compares (the attack suite measures all three).</summary>
 public enum AttackDistance
 {
-    /// <summary>Mean squared distance per pixel: Foolbox's default and the paper's Table 1 metric.</summary>
+    /// <summary>Mean squared distance per pixel: Foolbox's default distance (the paper ran its Table 1 attacks through Foolbox).</summary>
     Mse,
     L2,
     Linf,
