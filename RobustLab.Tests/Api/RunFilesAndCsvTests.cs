@@ -117,4 +117,31 @@ public sealed class RunFilesAndCsvTests : IAsyncLifetime
         Assert.StartsWith(done.Id.ToString(), lines[1]);
         await ApiAssert.ValidationErrorsAsync(await _host.Client.GetAsync("/api/results.csv?status=nope"));
     }
+
+    [Fact]
+    public async Task Results_csv_has_four_columns_per_attack_filled_only_for_attacked_runs()
+    {
+        var report = AttackReports.Report(("pgd", 0.002), ("fgsm", double.NaN));
+        var attacked = _host.Store.Add(Augmentation, r => FakeRunStore.Succeed(r, AttackReports.WithAttacks(report)));
+        var plain = _host.Store.Add(Augmentation with { Seed = 5 }, r => FakeRunStore.Succeed(r));
+
+        var lines = (await _host.Client.GetStringAsync("/api/results.csv")).TrimEnd('\n').Split('\n');
+        var header = lines[0].Split(',');
+        string[] RowOf(Guid id) => lines.Single(l => l.StartsWith(id.ToString(), StringComparison.Ordinal)).Split(',');
+        var row = RowOf(attacked.Id);
+        Assert.Equal(header.Length, row.Length);
+        string Cell(string column) => row[Array.IndexOf(header, column)];
+        Assert.Equal("12", Cell("attackSamples"));
+        Assert.Equal("10", Cell("attacked"));
+        Assert.Equal("0.9", Cell("pgdSuccessRate"));
+        Assert.Equal("0.002", Cell("pgdMedianMse"));
+        Assert.Equal("0.02", Cell("pgdMedianL2"));
+        Assert.Equal("0.004", Cell("pgdMedianLinf"));
+        Assert.Equal("0", Cell("fgsmSuccessRate"));
+        Assert.Equal("NaN", Cell("fgsmMedianMse"));      // ran, fooled nothing
+        Assert.Equal("", Cell("deepfoolMedianMse"));     // not run
+        var plainRow = RowOf(plain.Id);
+        Assert.All(header.Select((h, i) => (h, i)).Where(c => c.h.StartsWith("attack") || c.h.Contains("Median")),
+            c => Assert.Equal("", plainRow[c.i]));
+    }
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using System.Globalization;
 using System.Text;
+using RobustLab.Training.Attacks;
 using RobustLab.Training.Training;
 using RobustLab.Web.Runs;
 
@@ -9,6 +10,8 @@ namespace RobustLab.Web.Api;
 /// <summary>
 /// GET /api/results.csv: one row per run (the filters of GET /api/runs), configuration columns then metric columns,
 /// in the invariant culture (0.5, never 0,5), for pandas or a spreadsheet. Metric cells are empty until a run is evaluated.
+/// Attack columns (paper Table 1) come before the error, four per attack in catalogue order, empty where the run was not attacked:
+/// success rate and median minimal perturbation in L2, L-inf and MSE ("NaN" when the attack fooled no image).
 /// </summary>
 public static class ResultsCsvApi
 {
@@ -17,7 +20,9 @@ public static class ResultsCsvApi
         "id", "sweepId", "status", "dataset", "model", "method", "sigma", "alpha", "copies", "epochs", "trainSubset",
         "testSubset", "batchSize", "lr", "seed", "device", "epochsDone", "createdAt", "startedAt", "finishedAt",
         "testAccuracy", "testImages", "gnr", "gnrMean", "momentAccuracy", "momentGap", "momentSigma", "momentGapImages",
-        "momentGapSamples", "evalSeed", "error",
+        "momentGapSamples", "evalSeed", "attackSamples", "attacked",
+        .. AttackCatalog.Names.SelectMany(a => new[] { a + "SuccessRate", a + "MedianL2", a + "MedianLinf", a + "MedianMse" }),
+        "error",
     ];
 
     const int PageSize = 500;
@@ -77,9 +82,15 @@ public static class ResultsCsvApi
             T(run.CreatedAt), T(run.StartedAt), T(run.FinishedAt),
             N(m?.TestAccuracy ?? run.TestAccuracy), N(m?.TestImages), N(m?.Gnr ?? run.Gnr), N(m?.GnrMean ?? run.GnrMean),
             N(m?.MomentAccuracy ?? run.MomentAccuracy), N(m?.MomentGap ?? run.MomentGap), N(m?.MomentSigma),
-            N(m?.MomentGapImages), N(m?.MomentGapSamples), N(m?.Seed), run.Error ?? "",
+            N(m?.MomentGapImages), N(m?.MomentGapSamples), N(m?.Seed),
+            N(m?.Attacks?.Samples), N(m?.Attacks?.Attacked),
+            .. AttackCatalog.Names.SelectMany(a => AttackCells(m?.Attacks?[a])),
+            run.Error ?? "",
         ];
     }
+
+    static string[] AttackCells(AttackMetrics? a) =>
+        a is null ? ["", "", "", ""] : [N(a.SuccessRate), N(a.L2.Median), N(a.Linf.Median), N(a.Mse.Median)];
 
     static string N(double? v) => v?.ToString("R", CultureInfo.InvariantCulture) ?? "";
     static string N(int? v) => v?.ToString(CultureInfo.InvariantCulture) ?? "";
