@@ -22,7 +22,7 @@ public sealed class DeepFoolAttack : IAttack
         {
             // Candidate classes: the top logits other than the label (Foolbox: 10).
             int k = (int)Math.Min(o.DeepFoolCandidates, clean.shape[1] - 1);
-            using var masked = clean.scatter(1, labels.unsqueeze(1), full_like(clean, double.NegativeInfinity).narrow(1, 0, 1));
+            using var masked = InputGradient.OtherClasses(clean, labels);
             candidates = masked.topk(k, 1).indexes;
         }
         using var _c = candidates;

@@ -24,6 +24,10 @@ internal static class InputGradient
     public static Tensor CrossEntropy(Tensor logits, Tensor labels) =>
         nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.None);
 
+    /// <summary>The logits with each image's label logit set to -inf: what the other classes score.</summary>
+    public static Tensor OtherClasses(Tensor logits, Tensor labels) =>
+        logits.scatter(1, labels.unsqueeze(1), full([logits.shape[0], 1], double.NegativeInfinity, dtype: logits.dtype, device: logits.device));
+
     /// <summary>Broadcasts one value per image over the image's other dimensions.</summary>
     public static Tensor PerImage(Tensor values, Tensor like) =>
         values.reshape([values.shape[0], .. Enumerable.Repeat(1L, (int)like.dim() - 1)]);

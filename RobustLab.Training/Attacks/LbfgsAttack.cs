@@ -22,7 +22,7 @@ public sealed class LbfgsAttack : IAttack
         Tensor target;
         using (no_grad())
         using (var clean = model.call(images))
-        using (var masked = clean.scatter(1, labels.unsqueeze(1), full_like(clean, double.NegativeInfinity).narrow(1, 0, 1)))
+        using (var masked = InputGradient.OtherClasses(clean, labels))
             target = masked.argmax(1);
         using var _t = target;
 

@@ -70,7 +70,7 @@ public sealed class AttackRunJob(
             renew: t => store.RenewLeaseAsync(runId, owner, _options.LeaseDuration, t),
             isCancelRequested: _ => Task.FromResult(false), // a finished run has nothing to cancel
             _options.EffectiveHeartbeat, _options.LeaseDuration,
-            onCancelRequested: () => { }, onLeaseLost: () => Cancel(leaseLost), logger);
+            onCancelRequested: () => { }, onLeaseLost: () => TrainRunJob.Cancel(leaseLost), logger);
         var sincePublished = Stopwatch.StartNew();
         try
         {
@@ -121,7 +121,7 @@ public sealed class AttackRunJob(
         }
         catch (Exception e)
         {
-            string message = FirstLine(e.Message);
+            string message = TrainRunJob.FirstLine(e.Message);
             logger.LogError(e, "Run {RunId}: attacks failed: {Message}", runId, message);
             if (await ExistsAsync(runId)) // a deleted run's folder is not brought back by its log
             {
@@ -151,16 +151,5 @@ public sealed class AttackRunJob(
         if (string.IsNullOrWhiteSpace(run.MetricsJson)) return null;
         try { return JsonSerializer.Deserialize<EvaluationResult>(run.MetricsJson, RunJson.Options); }
         catch (JsonException) { return null; }
-    }
-
-    static void Cancel(CancellationTokenSource cts)
-    {
-        try { cts.Cancel(); } catch (ObjectDisposedException) { }
-    }
-
-    static string FirstLine(string message)
-    {
-        string line = message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "";
-        return line.Length > 1000 ? line[..1000] + "..." : line;
     }
 }

@@ -199,12 +199,13 @@ public sealed class TrainRunJob(
         catch (InvalidDataException) { return null; }
     }
 
-    static void Cancel(CancellationTokenSource cts)
+    internal static void Cancel(CancellationTokenSource cts)
     {
         try { cts.Cancel(); } catch (ObjectDisposedException) { }
     }
 
-    static string FirstLine(string message)
+    /// <summary>The first line of an error message, at most 1,000 characters: what the run log and the store keep.</summary>
+    internal static string FirstLine(string message)
     {
         string line = message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "";
         return line.Length > 1000 ? line[..1000] + "..." : line;
