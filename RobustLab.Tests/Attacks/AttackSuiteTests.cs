@@ -1,4 +1,5 @@
 using RobustLab.Training.Attacks;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace RobustLab.Tests.Attacks;
@@ -41,6 +42,16 @@ public class AttackSuiteTests(TrainedLeNetFixture lenet) : IClassFixture<Trained
         }
         // DeepFool seeks the smallest L2 perturbation, FGSM the smallest L-inf along one sign step: each wins its own norm.
         Assert.True(report[AttackCatalog.DeepFool]!.L2.Median < report[AttackCatalog.Fgsm]!.L2.Median);
+    }
+
+    [Fact]
+    public void Every_tensor_an_attack_creates_is_disposed_by_the_end_of_the_suite()
+    {
+        var options = AllAttacks with { Samples = 12, BatchSize = 6 };
+        AttackSuite.Run(lenet.Model, lenet.Images, lenet.Labels, options);   // warm-up: lazily created buffers
+        long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        AttackSuite.Run(lenet.Model, lenet.Images, lenet.Labels, options);
+        Assert.Equal(before, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
     }
 
     [Fact]

@@ -24,6 +24,7 @@ public static class AttackSuite
         return Run(model, x, y, options, progress, ct);
     }
 
+    /// <summary>Attacks the given images (all of them are the samples; <see cref="AttackOptions.Samples"/> applies to a test set).</summary>
     public static AttackReport Run(nn.Module<Tensor, Tensor> model, Tensor images, Tensor labels, AttackOptions options,
         Action<AttackProgress>? progress = null, CancellationToken ct = default)
     {
@@ -31,8 +32,10 @@ public static class AttackSuite
         if (errors.Count > 0) throw new ArgumentException(string.Join(" ", errors));
         model.eval();
         int samples = (int)images.shape[0];
-        using var correct = Classify(model, images, options.BatchSize).eq(labels);
-        using var keep = correct.nonzero().flatten();
+        using var predictions = Classify(model, images, options.BatchSize);
+        using var correct = predictions.eq(labels);
+        using var indices = correct.nonzero();
+        using var keep = indices.flatten();
         using var x = images.index_select(0, keep);
         using var y = labels.index_select(0, keep);
         int attacked = (int)x.shape[0];
@@ -58,10 +61,10 @@ public static class AttackSuite
                 var adversarial = attack.Run(model, xb, yb, context);
                 var fooled = Fooled(model, adversarial, yb);
                 var distances = Distances.Of(xb, adversarial);
-                var ok = fooled.cpu().data<bool>().ToArray();
-                var d2 = distances.L2.cpu().data<float>().ToArray();
-                var di = distances.Linf.cpu().data<float>().ToArray();
-                var dm = distances.Mse.cpu().data<float>().ToArray();
+                var ok = ToArray<bool>(fooled);
+                var d2 = ToArray<float>(distances.L2);
+                var di = ToArray<float>(distances.Linf);
+                var dm = ToArray<float>(distances.Mse);
                 for (int i = 0; i < count; i++)
                     if (ok[i]) { l2.Add(d2[i]); linf.Add(di[i]); mse.Add(dm[i]); }
                 progress?.Invoke(new AttackProgress(attack.Name, a, options.Attacks.Count, start + count, attacked));
@@ -86,10 +89,19 @@ public static class AttackSuite
         using var _ = no_grad();
         var parts = new List<Tensor>();
         for (long start = 0; start < x.shape[0]; start += batchSize)
-            parts.Add(model.call(x.narrow(0, start, Math.Min(batchSize, x.shape[0] - start))).argmax(1));
+        {
+            using var scope = NewDisposeScope();
+            parts.Add(model.call(x.narrow(0, start, Math.Min(batchSize, x.shape[0] - start))).argmax(1).MoveToOuterDisposeScope());
+        }
         var all = cat(parts, 0);
         foreach (var p in parts) p.Dispose();
         return all;
+    }
+
+    static T[] ToArray<T>(Tensor values) where T : unmanaged
+    {
+        using var onCpu = values.cpu();
+        return onCpu.data<T>().ToArray();
     }
 
     static DistanceSummary Summary(List<double> values)
