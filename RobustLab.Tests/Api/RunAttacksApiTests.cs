@@ -62,13 +62,22 @@ public sealed class RunAttacksApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_run_without_attacks_has_an_empty_list_and_ignores_the_sample_count()
+    public async Task A_run_without_attacks_has_an_empty_list_and_no_sample_count()
     {
-        var view = await ApiAssert.JsonAsync(await _host.PostJsonAsync("/api/runs", """{"dataset": "mnist", "attackSamples": 0}"""), 201);
+        var view = await ApiAssert.JsonAsync(await _host.PostJsonAsync("/api/runs", """{"dataset": "mnist"}"""), 201);
 
         Assert.Equal(0, view.GetProperty("config").GetProperty("attacks").GetArrayLength());
         Assert.Equal(JsonValueKind.Null, view.GetProperty("config").GetProperty("attackSamples").ValueKind);
         Assert.DoesNotContain("attack", Assert.Single(_host.Store.Runs).ConfigKey);
+    }
+
+    [Fact]
+    public async Task An_attack_sample_count_out_of_range_is_refused_even_without_attacks()
+    {
+        // As on the command line: a bad value is an error, never silently dropped.
+        var problem = await ApiAssert.JsonAsync(await _host.PostJsonAsync("/api/runs", """{"dataset": "mnist", "attackSamples": 0}"""), 400);
+        Assert.Contains("attackSamples", problem.GetProperty("errors").EnumerateObject().Select(p => p.Name));
+        Assert.Empty(_host.Store.Runs);
     }
 
     [Fact]

@@ -39,4 +39,17 @@ public class TrainingOptionsTests
         Assert.Equal(["pgd", "fgsm"], json.RootElement.GetProperty("attacks").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(50, json.RootElement.GetProperty("attackSamples").GetInt32());
     }
+
+    [Fact]
+    public void A_blank_attack_name_is_refused_not_read_as_no_attacks()
+    {
+        var blank = new TrainingOptions { Attacks = [""] };
+        Assert.Equal([""], blank.Attacks);
+        Assert.Contains(blank.Validate(), e => e.StartsWith("attacks: unknown attack ''"));
+        Assert.NotEqual(new TrainingOptions(), blank);
+    }
+
+    [Fact]
+    public void Attack_samples_out_of_range_are_refused_even_without_attacks() =>
+        Assert.Contains("attack-samples must be in [1, 10000] (got -5).", new TrainingOptions { AttackSamples = -5 }.Validate());
 }

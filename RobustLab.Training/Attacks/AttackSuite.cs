@@ -1,3 +1,4 @@
+using RobustLab.Training.Runtime;
 using System.Diagnostics;
 using RobustLab.Training.Data;
 using static TorchSharp.torch;
@@ -46,7 +47,7 @@ public static class AttackSuite
             var attack = AttackCatalog.Create(options.Attacks[a], options);
             // One generator per attack, seeded from the suite's seed and the attack's name: the same attack gives the
             // same numbers whichever other attacks run with it.
-            using var generator = new Generator((ulong)(options.Seed * 1_000_003L + StableHash(attack.Name)), x.device);
+            using var generator = SeededNoise.Generator((ulong)(options.Seed * 1_000_003L + StableHash(attack.Name)));
             var context = new AttackContext(options, generator, ct);
             var clock = Stopwatch.StartNew();
             var l2 = new List<double>(); var linf = new List<double>(); var mse = new List<double>();

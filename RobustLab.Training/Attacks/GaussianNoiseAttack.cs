@@ -1,3 +1,4 @@
+using RobustLab.Training.Runtime;
 using static TorchSharp.torch;
 
 namespace RobustLab.Training.Attacks;
@@ -14,7 +15,7 @@ public sealed class GaussianNoiseAttack : IAttack
     public Tensor Run(nn.Module<Tensor, Tensor> model, Tensor images, Tensor labels, AttackContext context)
     {
         using var _ = no_grad();
-        using var noise = randn(images.shape, generator: context.Generator, device: images.device);
+        using var noise = SeededNoise.Normal(images.shape, context.Generator, images.device);
         return ScaleSearch.Smallest(images, sigmas =>
         {
             var candidate = (images + InputGradient.PerImage(sigmas, images) * noise).clamp(0, 1);

@@ -1,3 +1,4 @@
+using RobustLab.Training.Runtime;
 using static TorchSharp.torch;
 
 namespace RobustLab.Training.Attacks;
@@ -27,7 +28,7 @@ public sealed class PgdAttack : IAttack
         using var lower = (x - eps).clamp(0, 1);
         using var upper = (x + eps).clamp(0, 1);
         using var step = eps * relativeStep;
-        var start = (rand(x.shape, generator: context.Generator, device: x.device) * 2 - 1) * eps;
+        var start = (SeededNoise.Uniform(x.shape, context.Generator, x.device) * 2 - 1) * eps;
         var current = (x + start).clamp(0, 1);
         start.Dispose();
         var result = current.clone();

@@ -1,3 +1,4 @@
+using RobustLab.Training.Runtime;
 using static TorchSharp.torch;
 
 namespace RobustLab.Training.Attacks;
@@ -16,8 +17,9 @@ public sealed class SaltAndPepperAttack : IAttack
     {
         using var _ = no_grad();
         long[] locations = [images.shape[0], 1, .. images.shape.Skip(2)];
-        using var rank = rand(locations, generator: context.Generator, device: images.device);
-        using var colour = rand(locations, generator: context.Generator, device: images.device).lt(0.5).to_type(images.dtype);
+        using var rank = SeededNoise.Uniform(locations, context.Generator, images.device);
+        using var draw = SeededNoise.Uniform(locations, context.Generator, images.device);
+        using var colour = draw.lt(0.5).to_type(images.dtype);
         return ScaleSearch.Smallest(images, probabilities =>
         {
             var hit = rank.lt(InputGradient.PerImage(probabilities, images));

@@ -33,7 +33,7 @@ public sealed class StepBenchmark(int steps = 20, int warmupSteps = 3, int batch
     /// <summary>Baseline, regulariser and augmentation (N~ = 21) timings, measured together.</summary>
     public (StepTiming Baseline, StepTiming Regularizer, StepTiming Augmentation) MeasureAll(Device device)
     {
-        using var generator = new Generator((ulong)seed, device);
+        using var generator = SeededNoise.Generator((ulong)seed);
         using var baseline = new Runner(device, _ => new BaselineObjective(), noisy: false, batchSize, seed);
         using var regularizer = new Runner(device, network => new MomentRegularizerObjective(network, Sigma, Alpha, device), noisy: false, batchSize, seed);
         using var augmentation = new Runner(device, _ => new AugmentationObjective(Sigma, AugmentationCopies, generator), noisy: true, batchSize, seed);

@@ -1,3 +1,4 @@
+using RobustLab.Training.Runtime;
 using RobustLab.Training.Models;
 using static TorchSharp.torch;
 
@@ -16,7 +17,7 @@ public static class Gnr
     {
         long n = x.shape[0];
         double sqrtD = Math.Sqrt(x[0].numel());
-        using var generator = new Generator((ulong)seed, x.device);
+        using var generator = SeededNoise.Generator((ulong)seed);
         var curve = new List<GnrPoint>(steps);
         for (int i = 0; i < steps; i++)
         {
@@ -25,7 +26,7 @@ public static class Gnr
             double norm = sigma * sqrtD;
             using var noisy = Predictions.Of(model, x, batchSize, batch =>
             {
-                var direction = randn(batch.shape, generator: generator, device: batch.device);
+                var direction = SeededNoise.Normal(batch.shape, generator, batch.device);
                 var length = direction.flatten(1).square().sum(1, keepdim: true).sqrt().reshape(-1, 1, 1, 1);
                 return batch + direction / length * norm;
             });

@@ -1,3 +1,4 @@
+using RobustLab.Training.Runtime;
 using RobustLab.Training.Models;
 using RobustLab.Training.Moments;
 using static TorchSharp.torch;
@@ -51,7 +52,7 @@ public static class MomentApproximation
     {
         using var _ = no_grad();
         using var s2 = FirstLayerStd(model, sigma, x.device);
-        using var generator = new Generator((ulong)seed, x.device);
+        using var generator = SeededNoise.Generator((ulong)seed);
         long n = x.shape[0];
         int imagesPerBatch = Math.Max(1, 2048 / samples);
         double diffSq = 0, meanSq = 0;
@@ -63,7 +64,7 @@ public static class MomentApproximation
             var batch = x.narrow(0, start, count);
             var analytic = MeanLogits(model, batch, s2);
             var copies = batch.repeat_interleave(samples, 0);
-            var noisy = copies + randn(copies.shape, generator: generator, device: x.device) * sigma;
+            var noisy = copies + SeededNoise.Normal(copies.shape, generator, x.device) * sigma;
             var monteCarlo = model.call(noisy).reshape(count, samples, -1).mean([1]);
             diffSq += (analytic - monteCarlo).square().sum().item<float>();
             meanSq += monteCarlo.square().sum().item<float>();

@@ -1,3 +1,4 @@
+using RobustLab.Training.Runtime;
 using RobustLab.Training.Models;
 using static TorchSharp.torch;
 
@@ -13,7 +14,7 @@ public sealed class AugmentationObjective(double sigma, int copies, Generator ge
 
     public ObjectiveOutput Compute(SplitNetwork network, TrainingBatch batch)
     {
-        using var noise = randn(batch.Pixels.shape, generator: generator, device: batch.Pixels.device);
+        using var noise = SeededNoise.Normal(batch.Pixels.shape, generator, batch.Pixels.device);
         using var mask = batch.NoisyRows!.to_type(ScalarType.Float32).reshape(-1, 1, 1, 1);
         noise.mul_(mask).mul_(sigma);
         using var noisy = batch.Pixels + noise;

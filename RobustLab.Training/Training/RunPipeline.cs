@@ -15,6 +15,8 @@ namespace RobustLab.Training.Training;
 public static class RunPipeline
 {
     public const string StateFolder = "state";
+    /// <summary>The stage reported when the attack suite failed after training; the message follows.</summary>
+    public const string AttacksFailedStage = "attacks failed: ";
 
     public static RunRecord Execute(TrainingOptions options, DatasetCatalog catalog, string runDir, RunCallbacks callbacks,
         CancellationToken ct, EvaluationOptions? evaluation = null)
@@ -54,12 +56,6 @@ public static class RunPipeline
         double momentSigma = evaluation.MomentSigma ?? (options.Sigma > 0 ? options.Sigma : EvaluationOptions.BaselineMomentSigma);
         var test = TestSubset(data.Test, options.TestSubset, options.Seed);
         var metrics = Evaluator.Evaluate(model, test, momentSigma, evaluation, device, ct);
-        if (options.Attacks.Count > 0)
-        {
-            callbacks.OnStage?.Invoke("attacking");
-            var attackOptions = new AttackOptions { Attacks = options.Attacks, Samples = options.AttackSamples, Seed = evaluation.Seed };
-            metrics = metrics with { Attacks = AttackSuite.Run(model, test, attackOptions, device, callbacks.OnAttack, ct) };
-        }
 
         record = record with
         {
@@ -71,6 +67,24 @@ public static class RunPipeline
         RunFolder.Save(runDir, model, record);
         // The run is complete; its resume state is no longer needed.
         Directory.Delete(Path.Combine(runDir, StateFolder), recursive: true);
+
+        // Attacks come after the save: if they fail (memory, a device error), the trained and evaluated run stands and
+        // the failure is reported as a stage; the run can be attacked again later.
+        if (options.Attacks.Count > 0)
+        {
+            callbacks.OnStage?.Invoke("attacking");
+            var attackOptions = new AttackOptions { Attacks = options.Attacks, Samples = options.AttackSamples, Seed = evaluation.Seed };
+            try
+            {
+                var report = AttackSuite.Run(model, test, attackOptions, device, callbacks.OnAttack, ct);
+                record = record with { Metrics = metrics with { Attacks = report } };
+                RunFolder.WriteRunJson(runDir, record);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                callbacks.OnStage?.Invoke(AttacksFailedStage + e.Message.Split('\n')[0].Trim());
+            }
+        }
         callbacks.OnStage?.Invoke("succeeded");
         return record;
     }

@@ -48,7 +48,7 @@ public sealed class Trainer
             model = ModelFactory.Create(Spec);
         }
         model.to(device);
-        using var noise = new Generator((ulong)options.Seed, device);
+        using var noise = SeededNoise.Generator((ulong)options.Seed);
         var objective = ObjectiveFactory.Create(options, model, device, noise);
         using var optimizer = CreateOptimizer(model);
 

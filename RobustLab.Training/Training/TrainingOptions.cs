@@ -33,8 +33,9 @@ public sealed record TrainingOptions
     /// <summary>Attacks to run after training (names from AttackCatalog); empty means none.</summary>
     public IReadOnlyList<string> Attacks
     {
-        get => _attacks.Length == 0 ? [] : _attacks.Split(AttackSeparator);
-        init => _attacks = string.Join(AttackSeparator, value);
+        get => _attacks.Length == 0 ? [] : _attacks[1..].Split(AttackSeparator);
+        // Each name behind a separator, so [""] (refused by Validate) stays distinct from [].
+        init => _attacks = string.Concat(value.Select(name => AttackSeparator + name));
     }
     // Stored as one string because a record compares its fields: a list field would compare by reference, and options
     // read back from run.json or the store would never equal the originals (resume and reuse depend on that).
@@ -62,6 +63,8 @@ public sealed record TrainingOptions
         Check(EarlyStopPatience is null or >= 1, $"early-stop-patience must be >= 1 (got {EarlyStopPatience}).");
         if (Attacks.Count > 0)
             errors.AddRange(new AttackOptions { Attacks = Attacks, Samples = AttackSamples }.Validate());
+        else if (AttackSamples is < 1 or > 10_000)
+            errors.Add($"attack-samples must be in [1, 10000] (got {AttackSamples}).");
         if (Method == TrainingMethod.Augmentation)
         {
             Check(Copies >= 1, $"copies must be >= 1 for augmentation (got {Copies}).");

@@ -25,6 +25,7 @@ public sealed class AttackRunJob(
     IRunStore store, DatasetCatalog catalog, RunEvents events, IOptions<RunExecutionOptions> options, ILogger<AttackRunJob> logger)
 {
     readonly RunExecutionOptions _options = options.Value;
+    static readonly TimeSpan LeaseWait = TimeSpan.FromSeconds(5);
 
     /// <param name="runId">The run in the run store.</param>
     /// <param name="attacks">Attack names (<see cref="AttackCatalog.Names"/>), validated when the job was queued.</param>
@@ -43,11 +44,18 @@ public sealed class AttackRunJob(
         }
 
         string owner = WorkerIdentity.NewOwner();
-        if (!await store.TryAcquireLeaseAsync(runId, owner, _options.LeaseDuration, ct))
+        // The training job releases the lease just after the run turns Succeeded, so a job queued at once may find it
+        // still held: wait a little. Held for longer, another worker is attacking it; the job then ends Failed, never
+        // silently Succeeded with nothing stored.
+        var waited = Stopwatch.StartNew();
+        while (!await store.TryAcquireLeaseAsync(runId, owner, _options.LeaseDuration, ct))
         {
-            new RunLog(run.RunDir, logger).Write("attacks: another worker is attacking this run; this attack job does nothing");
-            logger.LogInformation("Run {RunId} is held by another worker; this attack job does nothing.", runId);
-            return;
+            if (waited.Elapsed >= LeaseWait)
+            {
+                logger.LogWarning("Run {RunId} is held by another worker; this attack job gives up.", runId);
+                throw new InvalidOperationException("another worker holds this run (training it or attacking it); try again when it is done.");
+            }
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
         }
         try
         {
@@ -110,8 +118,9 @@ public sealed class AttackRunJob(
         }
         catch (OperationCanceledException) when (leaseLost.IsCancellationRequested && !shutdown.IsCancellationRequested)
         {
-            log.Write("attacks stopped: the lease was lost; the worker that holds the run now carries on");
+            log.Write("attacks failed: the lease on the run was lost (the run store was unreachable or another worker took it)");
             logger.LogWarning("Run {RunId}: attacks stopped because the lease was lost.", runId);
+            throw new InvalidOperationException("the lease on the run was lost; attack the run again.");
         }
         catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
         {

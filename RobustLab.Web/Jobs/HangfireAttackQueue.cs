@@ -37,9 +37,22 @@ public sealed class HangfireAttackQueue(IBackgroundJobClient jobs, JobStorage st
         ArgumentNullException.ThrowIfNull(run);
         if (string.IsNullOrEmpty(run.JobId)) return Task.FromResult<AttackJobStatus?>(null);
         string jobId = run.JobId;
+        bool leaseLive = run.LeaseOwner is not null && run.LeaseExpiresAt > DateTimeOffset.UtcNow;
+        DateTimeOffset? leaseExpired = run.LeaseExpiresAt;
         // Hangfire's storage API is synchronous: off the caller's thread (a Blazor circuit or a request).
-        return Task.Run(() => Read(jobId), ct);
+        return Task.Run(() => Stale(Read(jobId), leaseLive, leaseExpired), ct);
     }
+
+    /// <summary>
+    /// A job Hangfire still shows as Processing although the run's lease has lapsed lost its worker (killed, power
+    /// loss): the storage would show it running until its invisibility timeout (hours on SQLite), so it reads as failed
+    /// and a new attack can be queued. A released lease has no expiry at all, so a job that has just started or just
+    /// finished is not mistaken for a lost one.
+    /// </summary>
+    public static AttackJobStatus? Stale(AttackJobStatus? status, bool leaseLive, DateTimeOffset? leaseExpired) =>
+        status is { State: AttackJobState.Running } && !leaseLive && leaseExpired is not null
+            ? status with { State = AttackJobState.Failed, Error = $"the worker stopped while attacking (its lease lapsed at {leaseExpired:u}); attack the run again" }
+            : status;
 
     AttackJobStatus? Read(string jobId)
     {

@@ -112,6 +112,7 @@ public sealed class TrainRunJob(
                 {
                     if (stage == "evaluating") log.Status(RunStatus.Evaluating);
                     if (stage == "attacking") log.AttacksStarted(config.Attacks, config.AttackSamples);
+                    if (stage.StartsWith(RunPipeline.AttacksFailedStage, StringComparison.Ordinal)) log.Write(stage);
                     reporter.OnStage(stage);
                 },
                 a => { log.Attack(a); reporter.OnAttack(a); });
