@@ -36,9 +36,16 @@ public sealed class AlexNet : SplitNetwork
 
     public override Tensor Omega(Tensor z)
     {
+        using var pooled = functional.max_pool2d(z, 2, 2);
+        return OmegaAfterPool(pooled);
+    }
+
+    public override bool OmegaStartsWithMaxPool2 => true;
+
+    public override Tensor OmegaAfterPool(Tensor pooled)
+    {
         using var scope = NewDisposeScope();
-        var x = functional.max_pool2d(z, 2, 2);
-        x = functional.max_pool2d(functional.relu(conv2.call(x)), 2, 2);
+        var x = functional.max_pool2d(functional.relu(conv2.call(pooled)), 2, 2);
         x = functional.relu(conv3.call(x));
         x = functional.relu(conv4.call(x));
         x = functional.max_pool2d(functional.relu(conv5.call(x)), 2, 2);

@@ -30,9 +30,16 @@ public sealed class LeNet : SplitNetwork
 
     public override Tensor Omega(Tensor z)
     {
+        using var pooled = functional.max_pool2d(z, 2);
+        return OmegaAfterPool(pooled);
+    }
+
+    public override bool OmegaStartsWithMaxPool2 => true;
+
+    public override Tensor OmegaAfterPool(Tensor pooled)
+    {
         using var scope = NewDisposeScope();
-        var x = functional.max_pool2d(z, 2);
-        x = functional.max_pool2d(functional.relu(conv2.call(x)), 2);
+        var x = functional.max_pool2d(functional.relu(conv2.call(pooled)), 2);
         x = functional.relu(fc1.call(x.flatten(1)));
         return fc2.call(x).MoveToOuterDisposeScope();
     }

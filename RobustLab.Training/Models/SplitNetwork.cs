@@ -1,4 +1,5 @@
 using RobustLab.Training.Data;
+using RobustLab.Training.Kernels;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -29,6 +30,22 @@ public abstract class SplitNetwork : nn.Module<Tensor, Tensor>
     /// <summary>The rest of the network after the first ReLU.</summary>
     public abstract Tensor Omega(Tensor firstReluOutput);
 
+    /// <summary>
+    /// True when Omega starts with a 2x2, stride-2 max-pool (LeNet, AlexNet). The first ReLU and that pool then run as
+    /// one fused kernel on the CPU (<see cref="ReluMaxPool2"/>, <see cref="CleanAndMeanReluMaxPool2"/>), and
+    /// <see cref="OmegaAfterPool"/> is the rest.
+    /// </summary>
+    public virtual bool OmegaStartsWithMaxPool2 => false;
+
+    /// <summary>Omega after its leading 2x2 max-pool (only when <see cref="OmegaStartsWithMaxPool2"/>).</summary>
+    public virtual Tensor OmegaAfterPool(Tensor pooled) =>
+        throw new NotSupportedException($"{GetType().Name}'s Omega does not start with a 2x2 max-pool.");
+
+    /// <summary>Omega(relu(mu2)), with the first ReLU fused into Omega's leading max-pool where there is one.</summary>
+    public Tensor OmegaOfRelu(Tensor preActivation) => OmegaStartsWithMaxPool2
+        ? OmegaAfterPool(ReluMaxPool2.Apply(preActivation))
+        : Omega(nn.functional.relu(preActivation));
+
     /// <summary>(x - mean_c) / std_c for pixel inputs of shape (N, C, H, W).</summary>
     public Tensor Normalize(Tensor pixels)
     {
@@ -52,8 +69,7 @@ public abstract class SplitNetwork : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor pixels)
     {
         using var scope = NewDisposeScope();
-        var z = nn.functional.relu(PreActivation(pixels));
-        return Omega(z).MoveToOuterDisposeScope();
+        return OmegaOfRelu(PreActivation(pixels)).MoveToOuterDisposeScope();
     }
 
     protected override void Dispose(bool disposing)

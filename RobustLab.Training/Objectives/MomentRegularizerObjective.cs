@@ -1,3 +1,4 @@
+using RobustLab.Training.Kernels;
 using RobustLab.Training.Models;
 using RobustLab.Training.Moments;
 using static TorchSharp.torch;
@@ -29,7 +30,10 @@ public sealed class MomentRegularizerObjective : ITrainingObjective
         long n = batch.Pixels.shape[0];
         var mu2 = network.PreActivation(batch.Pixels);
         var s2 = VarianceMap.StdThroughFirstLayer(network.Upsilon, _inputVariance);
-        var logits = network.Omega(CleanAndMeanRelu.Apply(mu2, s2));   // [relu(mu2); T(mu2, s2)]
+        // Omega([relu(mu2); T(mu2, s2)]), with both first ReLUs fused into Omega's leading max-pool where there is one.
+        var logits = network.OmegaStartsWithMaxPool2
+            ? network.OmegaAfterPool(CleanAndMeanReluMaxPool2.Apply(mu2, s2))
+            : network.Omega(CleanAndMeanRelu.Apply(mu2, s2));
         var clean = logits.narrow(0, 0, n);
         var mean = logits.narrow(0, n, n);
         var loss = nn.functional.cross_entropy(clean, batch.Labels) + _alpha * nn.functional.cross_entropy(mean, batch.Labels);
