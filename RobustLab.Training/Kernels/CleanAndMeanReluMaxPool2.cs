@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using RobustLab.Training.Moments;
 using static TorchSharp.torch;
 
@@ -136,7 +137,7 @@ public sealed unsafe class CleanAndMeanReluMaxPool2 : autograd.SingleTensorFunct
     static void MeanRelu(float* m, float* inverse, float* scaledPdf, float* pdfFactor, int plane, float* t, float* cdf, float* pdf)
     {
         int e = 0;
-        if (Vector512.IsHardwareAccelerated)
+        if (Avx512F.IsSupported)
             for (; e + Vector512<float>.Count <= plane; e += Vector512<float>.Count)
             {
                 var x = Vector512.Load(m + e);

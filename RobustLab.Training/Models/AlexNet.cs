@@ -1,3 +1,4 @@
+using RobustLab.Training.Kernels;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -45,10 +46,10 @@ public sealed class AlexNet : SplitNetwork
     public override Tensor OmegaAfterPool(Tensor pooled)
     {
         using var scope = NewDisposeScope();
-        var x = functional.max_pool2d(functional.relu(conv2.call(pooled)), 2, 2);
+        var x = ReluMaxPool2.Apply(conv2.call(pooled));
         x = functional.relu(conv3.call(x));
         x = functional.relu(conv4.call(x));
-        x = functional.max_pool2d(functional.relu(conv5.call(x)), 2, 2);
+        x = ReluMaxPool2.Apply(conv5.call(x));
         x = functional.relu(fc1.call(x.flatten(1)));
         x = functional.relu(fc2.call(x));
         return fc3.call(x).MoveToOuterDisposeScope();

@@ -1,3 +1,4 @@
+using RobustLab.Training.Kernels;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -39,7 +40,7 @@ public sealed class LeNet : SplitNetwork
     public override Tensor OmegaAfterPool(Tensor pooled)
     {
         using var scope = NewDisposeScope();
-        var x = functional.max_pool2d(functional.relu(conv2.call(pooled)), 2);
+        var x = ReluMaxPool2.Apply(conv2.call(pooled));
         x = functional.relu(fc1.call(x.flatten(1)));
         return fc2.call(x).MoveToOuterDisposeScope();
     }
