@@ -10,6 +10,16 @@ trap 'rm -f "$log"' EXIT
 status=0
 dotnet test RobustLab.sln -c Release --no-build --logger "console;verbosity=normal" "$@" </dev/null 2>&1 | tee "$log" || status=$?
 
+# The fused CPU kernels choose AVX-512, AVX2 or portable vector code from the hardware; on a full run, test the
+# narrower paths too by hiding those instruction sets from the .NET JIT.
+if [ "$#" -eq 0 ]; then
+  for isa in DOTNET_EnableAVX512 DOTNET_EnableAVX2; do
+    echo "==== kernel tests with $isa=0 ===="
+    env "$isa=0" dotnet test RobustLab.Tests/RobustLab.Tests.csproj -c Release --no-build --logger "console;verbosity=normal" \
+      --filter "FullyQualifiedName~RobustLab.Tests.Kernels" </dev/null 2>&1 | tee -a "$log" || status=$?
+  done
+fi
+
 # Per test assembly, the console logger ends with either "Passed!  - Failed: 0, Passed: 42, Skipped: 1, Total: 43, ..."
 # (minimal) or a block of "     Passed: 42" / "     Failed: 0" / "    Skipped: 1" lines (normal); sum whichever appears.
 read -r passed failed skipped < <(awk '

@@ -90,6 +90,42 @@ public class CleanAndMeanReluMaxPool2Tests
     static Tensor Upsample(Tensor x) => x.repeat_interleave(2, 2).repeat_interleave(2, 3).contiguous();
 
     [Fact]
+    public void At_zero_sigma_and_zero_mu_the_gradient_is_relus()
+    {
+        // s = 0 (sigma 0) and mu = 0: T is relu, whose gradient at 0 is 0 here as in CleanAndMeanRelu and libtorch.
+        using var mu0 = zeros(1, 1, 2, 16);
+        using var s0 = zeros(1, 1, 2, 16);
+        using var upstream = ones(2, 1, 1, 8);
+        var fused = Run(CleanAndMeanReluMaxPool2.Apply, mu0, s0, upstream);
+        var reference = Run((mu, s) => nn.functional.max_pool2d(CleanAndMeanRelu.Apply(mu, s), 2), mu0, s0, upstream);
+        Assert.True(fused.Output.eq(reference.Output).all().item<bool>(), "values differ");
+        Assert.True(fused.GradMu.eq(reference.GradMu).all().item<bool>(), "d/dmu differs");
+        Assert.True(fused.GradS.eq(reference.GradS).all().item<bool>(), "d/ds differs");
+    }
+
+    [Fact]
+    public void Huge_mu_at_zero_sigma_stays_finite()
+    {
+        using var mu0 = tensor(new[] { 1e9f, -1e9f, 3f, -3f }).reshape(1, 1, 2, 2).repeat(1, 1, 1, 8).contiguous();
+        using var s0 = zeros(1, 1, 2, 16);
+        using var upstream = ones(2, 1, 1, 8);
+        var fused = Run(CleanAndMeanReluMaxPool2.Apply, mu0, s0, upstream);
+        Assert.True(isfinite(fused.Output).all().item<bool>() && isfinite(fused.GradMu).all().item<bool>() &&
+                    isfinite(fused.GradS).all().item<bool>(), "not finite");
+        Assert.Equal(1e9f, fused.Output[1, 0, 0, 0].item<float>());
+    }
+
+    [Fact]
+    public void An_s_that_is_not_shaped_1_C_H_W_is_not_taken_by_the_kernel()
+    {
+        using var mu = zeros(2, 3, 4, 4);
+        using var flat = ones(3 * 4 * 4);
+        Assert.True(CleanAndMeanReluMaxPool2.Supports(mu, ones(1, 3, 4, 4)));
+        Assert.False(CleanAndMeanReluMaxPool2.Supports(mu, flat));
+        Assert.False(CleanAndMeanReluMaxPool2.Supports(mu, ones(3, 1, 4, 4)));
+    }
+
+    [Fact]
     public void Other_types_fall_back_to_the_libtorch_composition()
     {
         using var generator = SeededNoise.Generator(22);

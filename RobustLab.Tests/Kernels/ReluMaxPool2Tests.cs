@@ -56,6 +56,24 @@ public class ReluMaxPool2Tests
     }
 
     [Fact]
+    public void NaN_propagates_as_in_libtorch()
+    {
+        using var generator = SeededNoise.Generator(14);
+        using var x = randn([2, 2, 4, 28], generator: generator);
+        foreach (var (i, j) in new[] { (0, 0), (1, 5), (2, 17), (3, 27) })
+            x[0, 1, i, j] = tensor(float.NaN);
+        using var upstream = randn([2, 2, 2, 14], generator: generator);
+
+        var fused = Run(ReluMaxPool2.Apply, x, upstream);
+        var reference = Run(Libtorch, x, upstream);
+
+        Assert.True(fused.Output.isnan().sum().item<long>() == 4, "each NaN window gives NaN");
+        Assert.True(fused.Output.isnan().eq(reference.Output.isnan()).all().item<bool>(), "NaN places differ");
+        Assert.True(fused.Output.nan_to_num().eq(reference.Output.nan_to_num()).all().item<bool>(), "values differ");
+        Assert.True(fused.Grad.eq(reference.Grad).all().item<bool>(), "gradients differ");
+    }
+
+    [Fact]
     public void Other_types_and_odd_sides_fall_back_to_libtorch()
     {
         using var generator = SeededNoise.Generator(13);

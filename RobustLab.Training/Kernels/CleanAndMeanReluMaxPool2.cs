@@ -20,17 +20,17 @@ namespace RobustLab.Training.Kernels;
 public sealed unsafe class CleanAndMeanReluMaxPool2 : autograd.SingleTensorFunction<CleanAndMeanReluMaxPool2>
 {
     const double TinySigma = 1e-12;
-    // Where s is tiny, u = mu / (s sqrt 2) is taken as 1e30 mu: Phi is then 0 or 1 and phi 0, the relu limit
-    // (at mu = 0 Phi is 1/2, the limit of Phi(0) as s -> 0).
+    // Where s is tiny, u = mu / (s sqrt 2) is taken as 1e30 mu: Phi is then 0 or 1 and phi 0, the relu limit; at
+    // mu = 0 Phi is set to 0, relu's gradient there, as in CleanAndMeanRelu.
     const float HugeInverse = 1e30f;
     static readonly float InvSqrt2 = (float)(1 / Math.Sqrt(2)), InvSqrt2Pi = (float)(1 / Math.Sqrt(2 * Math.PI));
 
     public override string Name => nameof(CleanAndMeanReluMaxPool2);
 
-    /// <summary>True where the fused kernel runs: float32 CPU mu (N, C, H, W) with even H, W and s of C*H*W values.</summary>
+    /// <summary>True where the fused kernel runs: float32 CPU mu (N, C, H, W) with even H, W and s of shape (1, C, H, W).</summary>
     public static bool Supports(Tensor mu, Tensor s) =>
-        ReluMaxPool2.Supports(mu) && CpuKernel.IsCpuFloat(s) && s.numel() * mu.shape[0] == mu.numel() &&
-        mu.numel() * 2 * 4L <= int.MaxValue;
+        ReluMaxPool2.Supports(mu) && CpuKernel.IsCpuFloat(s) && mu.numel() * 2 * 4L <= int.MaxValue &&
+        s.dim() == 4 && s.shape[0] == 1 && s.shape[1] == mu.shape[1] && s.shape[2] == mu.shape[2] && s.shape[3] == mu.shape[3];
 
     /// <summary>mu: (N, C, H, W) first-layer pre-activations; s: (1, C, H, W) their noise standard deviation.</summary>
     public static Tensor Apply(Tensor mu, Tensor s)
@@ -141,24 +141,28 @@ public sealed unsafe class CleanAndMeanReluMaxPool2 : autograd.SingleTensorFunct
             for (; e + Vector512<float>.Count <= plane; e += Vector512<float>.Count)
             {
                 var x = Vector512.Load(m + e);
+                var factor = Vector512.Load(pdfFactor + e);
                 var (phiCdf, gauss) = GaussianVector.CdfAndGauss(x * Vector512.Load(inverse + e));
                 Vector512.Store(x * phiCdf + Vector512.Load(scaledPdf + e) * gauss, t + e);
-                Vector512.Store(phiCdf, cdf + e);
-                Vector512.Store(Vector512.Load(pdfFactor + e) * gauss, pdf + e);
+                var tinyAtZero = Vector512.Equals(factor, Vector512<float>.Zero) & Vector512.Equals(x, Vector512<float>.Zero);
+                Vector512.Store(Vector512.ConditionalSelect(tinyAtZero, Vector512<float>.Zero, phiCdf), cdf + e);
+                Vector512.Store(factor * gauss, pdf + e);
             }
         for (; e + Vector<float>.Count <= plane; e += Vector<float>.Count)
         {
             var x = Vector.Load(m + e);
+            var factor = Vector.Load(pdfFactor + e);
             var (phiCdf, gauss) = GaussianVector.CdfAndGauss(x * Vector.Load(inverse + e));
             Vector.Store(x * phiCdf + Vector.Load(scaledPdf + e) * gauss, t + e);
-            Vector.Store(phiCdf, cdf + e);
-            Vector.Store(Vector.Load(pdfFactor + e) * gauss, pdf + e);
+            var tinyAtZero = Vector.Equals(factor, Vector<float>.Zero) & Vector.Equals(x, Vector<float>.Zero);
+            Vector.Store(Vector.ConditionalSelect(tinyAtZero, Vector<float>.Zero, phiCdf), cdf + e);
+            Vector.Store(factor * gauss, pdf + e);
         }
         for (; e < plane; e++)   // the plane's last, partial vector
         {
             var (phiCdf, gauss) = GaussianVector.CdfAndGauss(new Vector<float>(m[e] * inverse[e]));
             t[e] = m[e] * phiCdf[0] + scaledPdf[e] * gauss[0];
-            cdf[e] = phiCdf[0];
+            cdf[e] = pdfFactor[e] == 0 && m[e] == 0 ? 0 : phiCdf[0];
             pdf[e] = pdfFactor[e] * gauss[0];
         }
     }

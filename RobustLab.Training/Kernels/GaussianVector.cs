@@ -12,13 +12,17 @@ namespace RobustLab.Training.Kernels;
 /// </summary>
 static class GaussianVector
 {
+    // |u| beyond this changes nothing (Phi is 0 or 1, exp(-u^2) is 0) and keeps u^2 and the reciprocal finite when
+    // u overflows (s tiny and |mu| large).
+    const float MaxZ = 1e18f;
+
     /// <summary>Phi(sqrt 2 u) and exp(-u^2), element-wise.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector<float> Cdf, Vector<float> Gauss) CdfAndGauss(Vector<float> u)
     {
         var one = Vector<float>.One;
         var half = new Vector<float>(0.5f);
-        var z = Vector.Abs(u);
+        var z = Vector.Min(Vector.Abs(u), new Vector<float>(MaxZ));
         var tau = one / (one + half * z);
         var gauss = Vector.Exp(-(z * z));
         // erfc(z) = tau exp(-z^2 + P(tau)) for z >= 0, and Phi(sqrt 2 u) = erfc(-u) / 2.
@@ -43,7 +47,7 @@ static class GaussianVector
     {
         var one = Vector512<float>.One;
         var half = Vector512.Create(0.5f);
-        var z = Vector512.Abs(u);
+        var z = Vector512.Min(Vector512.Abs(u), Vector512.Create(MaxZ));
         // 1 / (1 + z / 2) from the 14-bit hardware estimate and one Newton step (~full float precision), cheaper than a division.
         var d = Vector512.FusedMultiplyAdd(half, z, one);
         var estimate = Avx512F.Reciprocal14(d);

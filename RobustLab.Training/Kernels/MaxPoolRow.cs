@@ -11,7 +11,10 @@ namespace RobustLab.Training.Kernels;
 /// </summary>
 static unsafe class MaxPoolRow
 {
-    /// <summary>Place bit that marks a positive maximum when <c>relu</c> is set (the output is then max(0, maximum)).</summary>
+    /// <summary>
+    /// Place bit set, when <c>relu</c> is, where relu passes the gradient: the maximum is positive (or NaN). The output
+    /// is then max(0, maximum).
+    /// </summary>
     public const int PositiveBit = 4;
 
     /// <summary>Windows j in [0, windows): inputs top[2j], top[2j+1], bottom[2j], bottom[2j+1].</summary>
@@ -31,7 +34,7 @@ static unsafe class MaxPoolRow
         for (int j = 0; j < windows; j++)
         {
             int k = Window.ArgMax(top[2 * j], top[2 * j + 1], bottom[2 * j], bottom[2 * j + 1], out float m);
-            if (relu && m > 0) k |= PositiveBit;
+            if (relu && !(m <= 0)) k |= PositiveBit;
             max[j] = relu ? Math.Max(m, 0) : m;
             place[j] = k;
         }
@@ -49,9 +52,10 @@ static unsafe class MaxPoolRow
         Take(ref m, ref k, bottomRight, 3);
         if (relu)
         {
-            var positive = Avx.CompareGreaterThan(m, Vector256<float>.Zero).AsInt32();
+            // relu passes the gradient unless the input is <= 0 (so also for NaN, as libtorch's threshold_backward).
+            var positive = Avx.CompareNotLessThanOrEqual(m, Vector256<float>.Zero).AsInt32();
             k |= positive & Vector256.Create(PositiveBit);
-            m = Avx.Max(m, Vector256<float>.Zero);
+            m = Avx.Max(Vector256<float>.Zero, m);   // maxps returns its second operand for NaN: NaN stays NaN
         }
         m.Store(max);
         k.Store(place);
@@ -60,7 +64,8 @@ static unsafe class MaxPoolRow
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static void Take(ref Vector256<float> m, ref Vector256<int> k, Vector256<float> candidate, int at)
     {
-        var greater = Avx.CompareGreaterThan(candidate, m);
+        // As libtorch: a candidate wins when greater or NaN, so NaN propagates.
+        var greater = Avx.Or(Avx.CompareGreaterThan(candidate, m), Avx.CompareUnordered(candidate, candidate));
         m = Avx.BlendVariable(m, candidate, greater);
         k = Avx.BlendVariable(k.AsSingle(), Vector256.Create(at).AsSingle(), greater).AsInt32();
     }

@@ -10,13 +10,13 @@ static class Window
     {
         // Branch-free (conditional moves): on real activations the winner is unpredictable, and mispredicted
         // branches made this loop slower than libtorch's.
-        bool b = topRight > topLeft;
+        bool b = topRight > topLeft || float.IsNaN(topRight);
         int k = b ? 1 : 0;
         float m = b ? topRight : topLeft;
-        b = bottomLeft > m;
+        b = bottomLeft > m || float.IsNaN(bottomLeft);
         k = b ? 2 : k;
         m = b ? bottomLeft : m;
-        b = bottomRight > m;
+        b = bottomRight > m || float.IsNaN(bottomRight);
         k = b ? 3 : k;
         max = b ? bottomRight : m;
         return k;
