@@ -82,7 +82,7 @@ public class AttackRunJobTests
     public async Task A_failed_attack_is_logged_and_leaves_the_run_succeeded_with_its_metrics()
     {
         await using var lab = await JobEngineHost.StartAsync(new Dictionary<string, string?> { ["Workers:Queues:cpu"] = "0" }, workers: 0);
-        var run = await SucceededWithoutFolderAsync(lab);
+        var run = await SucceededWithEmptyFolderAsync(lab);
 
         using (var scope = lab.Services.CreateScope())
         {
@@ -106,7 +106,7 @@ public class AttackRunJobTests
     public async Task An_attack_job_for_a_run_another_worker_holds_fails_and_leaves_the_run_alone()
     {
         await using var lab = await JobEngineHost.StartAsync(new Dictionary<string, string?> { ["Workers:Queues:cpu"] = "0" }, workers: 0);
-        var run = await SucceededWithoutFolderAsync(lab);
+        var run = await SucceededWithEmptyFolderAsync(lab);
         Assert.True(await lab.Store.TryAcquireLeaseAsync(run.Id, "other-machine:1:abc", TimeSpan.FromMinutes(10)));
 
         using (var scope = lab.Services.CreateScope())
@@ -123,12 +123,34 @@ public class AttackRunJobTests
         Assert.False(await lab.Store.DeleteRunAsync(run.Id)); // not while it is being attacked
     }
 
+    [Fact]
+    public async Task An_attack_job_on_a_worker_without_the_run_folder_fails_naming_it_and_creates_nothing()
+    {
+        await using var lab = await JobEngineHost.StartAsync(new Dictionary<string, string?> { ["Workers:Queues:cpu"] = "0" }, workers: 0);
+        var run = await SucceededWithEmptyFolderAsync(lab, createFolder: false);
+
+        using (var scope = lab.Services.CreateScope())
+        {
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+                scope.ServiceProvider.GetRequiredService<AttackRunJob>().ExecuteAsync(run.Id, ["fgsm"], 10, CancellationToken.None));
+            Assert.Contains(run.RunDir!, error.Message);
+            Assert.Contains("not on this worker", error.Message);
+        }
+
+        Assert.False(Directory.Exists(run.RunDir), "the job created the run folder");
+        var after = (await lab.Store.GetRunAsync(run.Id))!;
+        Assert.Equal(RunStatus.Succeeded, after.Status);
+        Assert.Equal(run.MetricsJson, after.MetricsJson);
+        Assert.Null(after.LeaseOwner);
+    }
+
     /// <summary>A run the store records as succeeded with metrics, whose folder holds nothing (no run.json, no weights).</summary>
-    static async Task<RunEntity> SucceededWithoutFolderAsync(JobEngineHost lab)
+    static async Task<RunEntity> SucceededWithEmptyFolderAsync(JobEngineHost lab, bool createFolder = true)
     {
         var run = await lab.Store.CreateRunAsync(JobEngineHost.TinyRun);
         await lab.Store.SetMetricsAsync(run.Id, FakeRunStore.SampleMetrics());
         await lab.Store.SetStatusAsync(run.Id, RunStatus.Succeeded);
+        if (createFolder) Directory.CreateDirectory(run.RunDir!);
         return (await lab.Store.GetRunAsync(run.Id))!;
     }
 

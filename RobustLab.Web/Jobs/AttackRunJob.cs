@@ -43,6 +43,14 @@ public sealed class AttackRunJob(
             return;
         }
 
+        if (!Directory.Exists(run.RunDir))
+        {
+            // No run log either: writing one would create an empty run folder on this machine.
+            logger.LogWarning("Run {RunId}: its folder {RunDir} is not on this worker; no attacks.", runId, run.RunDir);
+            throw new InvalidOperationException($"the run folder {run.RunDir} is not on this worker ({Environment.MachineName}); " +
+                "an attack job needs it, on a mount that every worker shares, as training does.");
+        }
+
         string owner = WorkerIdentity.NewOwner();
         // The training job releases the lease just after the run turns Succeeded, so a job queued at once may find it
         // still held: wait a little. Held for longer, another worker is attacking it; the job then ends Failed, never
