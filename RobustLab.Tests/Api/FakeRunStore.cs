@@ -78,15 +78,19 @@ public sealed class FakeRunStore(string dataFolder) : IRunStore
     public Task<RunEntity?> GetRunAsync(Guid id, bool withEpochs = false, CancellationToken ct = default) =>
         Task.FromResult(_runs.TryGetValue(id, out var run) ? run : null);
 
-    public Task<IReadOnlyList<RunEntity>> ListRunsAsync(RunFilter filter, CancellationToken ct = default)
+    /// <summary>Awaited before a listing answers: lets a test hold one listing back (a slow database).</summary>
+    public Func<RunFilter, Task>? BeforeList { get; set; }
+
+    public async Task<IReadOnlyList<RunEntity>> ListRunsAsync(RunFilter filter, CancellationToken ct = default)
     {
+        if (BeforeList is { } wait) await wait(filter);
         IEnumerable<RunEntity> runs = _runs.Values.OrderByDescending(r => r.CreatedAt).ThenBy(r => r.Id);
         if (filter.Dataset is { } d) runs = runs.Where(r => r.Dataset == d);
         if (filter.Model is { } m) runs = runs.Where(r => r.Model == m);
         if (filter.Method is { } me) runs = runs.Where(r => r.Method == me);
         if (filter.Status is { } s) runs = runs.Where(r => r.Status == s);
         if (filter.SweepId is { } sw) runs = runs.Where(r => r.SweepId == sw);
-        return Task.FromResult<IReadOnlyList<RunEntity>>(runs.Skip(filter.Skip).Take(filter.Take).ToList());
+        return runs.Skip(filter.Skip).Take(filter.Take).ToList();
     }
 
     public Task<SweepEntity?> GetSweepAsync(Guid id, CancellationToken ct = default) =>

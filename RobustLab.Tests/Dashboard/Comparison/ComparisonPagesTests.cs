@@ -107,6 +107,28 @@ public sealed class ComparisonPagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Attacks_page_keeps_the_newer_data_set_when_an_older_load_finishes_last()
+    {
+        var onMnist = _store.Add(new TrainingOptions { Dataset = "mnist", Epochs = 1 }, run =>
+            FakeRunStore.Succeed(run, AttackReports.WithAttacks(AttackReports.Report(("fgsm", 0.001)))));
+        var onCifar = _store.Add(new TrainingOptions { Dataset = "cifar10", Epochs = 1 }, run =>
+            FakeRunStore.Succeed(run, AttackReports.WithAttacks(AttackReports.Report(("fgsm", 0.002)))));
+        var slowMnist = new TaskCompletionSource();
+        _store.BeforeList = filter => filter.Dataset == "mnist" ? slowMnist.Task : Task.CompletedTask;
+
+        var page = RenderAttacks("dataset=mnist");   // its load waits on the slow listing
+        var select = page.FindComponents<MudSelect<string>>().Single(s => s.Instance.Label == "Data set");
+        await page.InvokeAsync(() => select.Instance.ValueChanged.InvokeAsync("cifar10"));
+        page.WaitForAssertion(() => Assert.NotNull(page.Find($"tr[data-run='{onCifar.Id}']")));
+
+        slowMnist.SetResult();   // the older load now lands last
+        await Task.Delay(300);
+        page.Render();
+        Assert.NotNull(page.Find($"tr[data-run='{onCifar.Id}']"));
+        Assert.Empty(page.FindAll($"tr[data-run='{onMnist.Id}']"));
+    }
+
+    [Fact]
     public void Attacks_page_compares_the_distance_named_in_the_query()
     {
         _store.Add(new TrainingOptions { Dataset = "mnist", Epochs = 1 }, run =>
