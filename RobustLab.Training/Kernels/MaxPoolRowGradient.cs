@@ -32,9 +32,9 @@ static unsafe class MaxPoolRowGradient
                 if (done == windows) return;
             }
         }
+        int w = (int)(bottom - top);   // the input row width (the s rows have the same layout)
         for (int j = 0; j < windows; j++)
         {
-            int w = (int)(bottom - top);   // the input row width, as an offset
             float* x = top + 2 * j;
             x[0] = x[1] = x[w] = x[w + 1] = 0;
             int kc = cleanPlace[j];
@@ -42,7 +42,7 @@ static unsafe class MaxPoolRowGradient
             if (meanPlace is null) continue;
             int km = meanPlace[j];
             x[Window.Offset(km, w)] += gradMean[j] * cdfAt[j];
-            if (sTop is not null) sTop[2 * j + Window.Offset(km, (int)(sBottom - sTop))] += gradMean[j] * pdfAt[j];
+            if (sTop is not null) sTop[2 * j + Window.Offset(km, w)] += gradMean[j] * pdfAt[j];
         }
     }
 
