@@ -33,7 +33,8 @@ public class TrainRunJobTests
         Assert.NotNull(done.StartedAt);
         Assert.NotNull(done.FinishedAt);
         Assert.NotNull(done.JobId);
-        Assert.Null(done.LeaseOwner);
+        // The job releases the lease just after it records the final status.
+        await lab.WaitForAsync(run.Id, r => r.LeaseOwner is null, TimeSpan.FromSeconds(10));
         Assert.Equal(2, done.Epoch);
         foreach (var file in new[] { RunFolder.ModelDatFile, RunFolder.SafetensorsFile, RunFolder.RunJsonFile })
             Assert.True(File.Exists(Path.Combine(done.RunDir!, file)), file);
@@ -98,7 +99,8 @@ public class TrainRunJobTests
         var afterCancel = batches.Skip(finishedBeforeCancel).Where(p => p.RunId == run.Id).ToList();
         Assert.True(afterCancel.Count <= 1,
             $"{afterCancel.Count} batches finished after the cancel: " + string.Join(", ", afterCancel.Select(p => $"epoch {p.Epoch} at {p.EpochProgress:P0}")));
-        Assert.Null(done.LeaseOwner);
+        // The job releases the lease just after it records the final status.
+        await lab.WaitForAsync(run.Id, r => r.LeaseOwner is null, TimeSpan.FromSeconds(10));
         Assert.Null(done.TestAccuracy);
         Assert.True(done.Epoch < 100);
     }
@@ -184,6 +186,7 @@ public class TrainRunJobTests
         Assert.False(string.IsNullOrWhiteSpace(done.Error));
         Assert.DoesNotContain('\n', done.Error!);
         Assert.Contains("mnist", done.Error!, StringComparison.OrdinalIgnoreCase);
-        Assert.Null(done.LeaseOwner);
+        // The job releases the lease just after it records the final status.
+        await lab.WaitForAsync(run.Id, r => r.LeaseOwner is null, TimeSpan.FromSeconds(10));
     }
 }
