@@ -1,6 +1,6 @@
 using System.Net;
 using RobustLab.Training.Attacks;
-using RobustLab.Training.Training;
+using RobustLab.Training.Loop;
 using RobustLab.Web.Jobs;
 using RobustLab.Web.Runs;
 

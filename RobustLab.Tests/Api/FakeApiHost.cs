@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using RobustLab.Tests.Training;
+using RobustLab.Tests.Loop;
 using RobustLab.Web.Api;
 using RobustLab.Web.Jobs;
 using RobustLab.Web.Runs;

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using RobustLab.Training.Checkpoints;
 using RobustLab.Training.Evaluation;
-using RobustLab.Training.Training;
+using RobustLab.Training.Loop;
 using RobustLab.Web.Runs;
 
 namespace RobustLab.Tests.Api;

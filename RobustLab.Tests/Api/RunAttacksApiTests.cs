@@ -1,6 +1,6 @@
 using System.Text.Json;
 using RobustLab.Training.Attacks;
-using RobustLab.Training.Training;
+using RobustLab.Training.Loop;
 using RobustLab.Web.Runs;
 
 namespace RobustLab.Tests.Api;

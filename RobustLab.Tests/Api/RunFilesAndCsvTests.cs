@@ -1,6 +1,6 @@
 using System.Globalization;
 using RobustLab.Training.Evaluation;
-using RobustLab.Training.Training;
+using RobustLab.Training.Loop;
 
 namespace RobustLab.Tests.Api;
 

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using RobustLab.Training.Data;
-using RobustLab.Tests.Training;
+using RobustLab.Tests.Loop;
 
 namespace RobustLab.Tests.Api;
 

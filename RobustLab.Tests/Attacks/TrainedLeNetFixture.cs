@@ -1,7 +1,7 @@
-using RobustLab.Tests.Training;
+using RobustLab.Tests.Loop;
 using RobustLab.Training.Models;
 using RobustLab.Training.Runtime;
-using RobustLab.Training.Training;
+using RobustLab.Training.Loop;
 using static TorchSharp.torch;
 
 namespace RobustLab.Tests.Attacks;

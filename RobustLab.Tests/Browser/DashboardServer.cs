@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using RobustLab.Tests.Processes;
-using RobustLab.Tests.Training;
+using RobustLab.Tests.Loop;
 
 namespace RobustLab.Tests.Browser;
 

@@ -1,6 +1,6 @@
 using System.Reflection;
 using RobustLab.Build;
-using RobustLab.Tests.Training;
+using RobustLab.Tests.Loop;
 
 namespace RobustLab.Tests.Build;
 

@@ -1,4 +1,4 @@
-using RobustLab.Tests.Training;
+using RobustLab.Tests.Loop;
 using RobustLab.Tests.Data;
 using RobustLab.Training.Checkpoints;
 using static RobustLab.Tests.Checkpoints.CheckpointFixtures;

@@ -3,7 +3,7 @@ using RobustLab.Training.Data;
 using RobustLab.Training.Evaluation;
 using RobustLab.Training.Models;
 using RobustLab.Training.Runtime;
-using RobustLab.Training.Training;
+using RobustLab.Training.Loop;
 using static TorchSharp.torch;
 
 namespace RobustLab.Tests.Checkpoints;

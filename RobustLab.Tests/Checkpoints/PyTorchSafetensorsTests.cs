@@ -1,4 +1,4 @@
-using RobustLab.Tests.Training;
+using RobustLab.Tests.Loop;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json;

@@ -1,4 +1,4 @@
-using RobustLab.Tests.Training;
+using RobustLab.Tests.Loop;
 using System.Buffers.Binary;
 using System.Text;
 using RobustLab.Tests.Data;

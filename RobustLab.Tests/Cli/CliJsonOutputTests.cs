@@ -1,6 +1,6 @@
 using System.Text.Json;
 using RobustLab.Training.Data;
-using RobustLab.Tests.Training;
+using RobustLab.Tests.Loop;
 using Xunit;
 
 namespace RobustLab.Tests.Cli;

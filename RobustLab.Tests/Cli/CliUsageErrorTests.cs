@@ -1,4 +1,4 @@
-using RobustLab.Tests.Training;
+using RobustLab.Tests.Loop;
 using Xunit;
 
 namespace RobustLab.Tests.Cli;
@@ -79,7 +79,7 @@ public sealed class CliUsageErrorTests
     [Fact]
     public void Eval_of_a_folder_without_run_json_exits_1()
     {
-        using var folder = new RobustLab.Tests.Training.TempFolder();
+        using var folder = new RobustLab.Tests.Loop.TempFolder();
         AssertOneErrorLine(CliRun.Of("eval", "--checkpoint", folder.Path), 1, "run.json");
     }
 

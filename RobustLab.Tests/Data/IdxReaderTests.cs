@@ -1,4 +1,4 @@
-using RobustLab.Tests.Training;
+using RobustLab.Tests.Loop;
 using RobustLab.Training.Data;
 using Xunit;
 using static RobustLab.Tests.Data.TestDataFiles;

@@ -1,4 +1,4 @@
-using RobustLab.Tests.Training;
+using RobustLab.Tests.Loop;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using RobustLab.Web.Hosting;
@@ -44,7 +44,7 @@ public class JobConfigurationTests
     [Fact]
     public void Worker_with_queues_named_on_the_command_line_serves_exactly_those()
     {
-        using var folder = new Training.TempFolder();
+        using var folder = new Loop.TempFolder();
         using var host = WorkerHost.Build(["cuda0", "cuda1"], 2, new Dictionary<string, string?>
         {
             ["Storage:DataFolder"] = folder.Path,
@@ -64,7 +64,7 @@ public class JobConfigurationTests
     [Fact]
     public void Invalid_worker_and_run_settings_stop_the_host_naming_each_field()
     {
-        using var folder = new Training.TempFolder();
+        using var folder = new Loop.TempFolder();
         using var host = WorkerHost.Build(null, null, new Dictionary<string, string?>
         {
             ["Storage:DataFolder"] = folder.Path,
@@ -80,7 +80,7 @@ public class JobConfigurationTests
     [Fact]
     public void Sqlite_job_storage_lives_beside_the_run_store_in_the_data_folder()
     {
-        using var folder = new Training.TempFolder();
+        using var folder = new Loop.TempFolder();
         var storage = new StorageOptions { DataFolder = folder.Path };
         Assert.Equal(Path.Combine(folder.Path, "hangfire.db"), HangfireStorageFactory.SqlitePath(storage));
         var jobStorage = HangfireStorageFactory.Create(storage, new WorkerOptions());

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using RobustLab.Tests.Training;
-using RobustLab.Training.Training;
+using RobustLab.Tests.Loop;
+using RobustLab.Training.Loop;
 using RobustLab.Web.Hosting;
 using RobustLab.Web.Jobs;
 using RobustLab.Web.Runs;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using RobustLab.Training.Runtime;
-using RobustLab.Training.Training;
+using RobustLab.Training.Loop;
 using RobustLab.Web.Jobs;
 using RobustLab.Web.Runs;
 
@@ -60,7 +60,7 @@ public class RunRecoveryTests
         {
             var stopAfterFirst = new RunCallbacks(OnEpoch: e => { if (e.Epoch == 1) crash.Cancel(); });
             Assert.ThrowsAny<OperationCanceledException>(() =>
-                RunPipeline.Execute(options, Training.TrainingTestData.Catalog(), run.RunDir!, stopAfterFirst, crash.Token));
+                RunPipeline.Execute(options, Loop.TrainingTestData.Catalog(), run.RunDir!, stopAfterFirst, crash.Token));
         }
         Assert.True(await lab.Store.TryAcquireLeaseAsync(run.Id, "dead-worker:42:x", TimeSpan.FromMilliseconds(50)));
         await lab.Store.SetStatusAsync(run.Id, RunStatus.Running);

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using RobustLab.Tests.Training;
+using RobustLab.Tests.Loop;
 using RobustLab.Training.Runtime;
 using RobustLab.Web.Jobs;
 using RobustLab.Web.Runs;

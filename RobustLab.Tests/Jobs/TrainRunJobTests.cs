@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using RobustLab.Training.Checkpoints;
 using RobustLab.Training.Runtime;
-using RobustLab.Training.Training;
+using RobustLab.Training.Loop;
 using RobustLab.Web.Jobs;
 using RobustLab.Web.Runs;
 

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace RobustLab.Tests.Moments;
 
 /// <summary>The fused regulariser function against the plain autograd composition it replaces.</summary>
-[Collection(RobustLab.Tests.Training.GlobalTorchRngCollection.Name)]
+[Collection(RobustLab.Tests.Loop.GlobalTorchRngCollection.Name)]
 public class CleanAndMeanReluTests
 {
     public CleanAndMeanReluTests() => TorchRuntime.EnsureLoaded();

@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace RobustLab.Tests.Moments;
 
 /// <summary>The theorem behind Eq. 3 (exact for the first ReLU) and the approximation Omega(mu3) ~= E[Phi(x + n)].</summary>
-[Collection(RobustLab.Tests.Training.GlobalTorchRngCollection.Name)]
+[Collection(RobustLab.Tests.Loop.GlobalTorchRngCollection.Name)]
 public class MeanNetworkTests
 {
     public MeanNetworkTests() => TorchRuntime.EnsureLoaded();

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace RobustLab.Tests.Moments;
 
-[Collection(RobustLab.Tests.Training.GlobalTorchRngCollection.Name)]
+[Collection(RobustLab.Tests.Loop.GlobalTorchRngCollection.Name)]
 public class ReluMomentsTests
 {
     public ReluMomentsTests() => TorchRuntime.EnsureLoaded();

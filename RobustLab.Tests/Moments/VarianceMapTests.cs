@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace RobustLab.Tests.Moments;
 
-[Collection(RobustLab.Tests.Training.GlobalTorchRngCollection.Name)]
+[Collection(RobustLab.Tests.Loop.GlobalTorchRngCollection.Name)]
 public class VarianceMapTests
 {
     public VarianceMapTests() => TorchRuntime.EnsureLoaded();

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using RobustLab.Training.Data;
-using RobustLab.Tests.Training;
+using RobustLab.Tests.Loop;
 using RobustLab.Web.Runs;
 
 namespace RobustLab.Tests.Processes;

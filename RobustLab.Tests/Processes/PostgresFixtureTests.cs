@@ -1,4 +1,4 @@
-using RobustLab.Tests.Training;
+using RobustLab.Tests.Loop;
 using Npgsql;
 
 namespace RobustLab.Tests.Processes;
@@ -64,7 +64,7 @@ public sealed class PostgresFixtureTests(PostgresFixture postgres)
     [Fact]
     public void Missing_server_binaries_fail_with_a_message_to_run_the_setup_script()
     {
-        using var empty = new Training.TempFolder();
+        using var empty = new Loop.TempFolder();
         Directory.CreateDirectory(Path.Combine(empty.Path, "15", "bin")); // a version folder without the server in it
 
         Assert.Null(PostgresFixture.FindBinDir(empty.Path));
@@ -76,7 +76,7 @@ public sealed class PostgresFixtureTests(PostgresFixture postgres)
     [Fact]
     public void The_newest_version_folder_wins()
     {
-        using var root = new Training.TempFolder();
+        using var root = new Loop.TempFolder();
         foreach (string version in new[] { "9.6", "13", "15", "16" })
         {
             string bin = Directory.CreateDirectory(Path.Combine(root.Path, version, "bin")).FullName;

@@ -1,4 +1,4 @@
-using RobustLab.Tests.Training;
+using RobustLab.Tests.Loop;
 using System.Net;
 using System.Text.Json;
 
@@ -36,7 +36,7 @@ public sealed class RobustLabProcessTests
     [Fact]
     public async Task Serve_on_a_free_port_answers_healthz_and_dies_from_SIGKILL_with_137()
     {
-        using var data = new Training.TempFolder();
+        using var data = new Loop.TempFolder();
         await using var serve = await RobustLabProcess.StartServeAsync(
             new Dictionary<string, string?> { ["Storage__DataFolder"] = data.Path }, workingDirectory: data.Path);
 

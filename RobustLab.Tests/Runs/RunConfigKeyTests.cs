@@ -1,4 +1,4 @@
-using RobustLab.Training.Training;
+using RobustLab.Training.Loop;
 using RobustLab.Web.Runs;
 
 namespace RobustLab.Tests.Runs;

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using RobustLab.Training.Checkpoints;
 using RobustLab.Training.Evaluation;
-using RobustLab.Training.Training;
+using RobustLab.Training.Loop;
 using RobustLab.Web.Runs;
 using static RobustLab.Tests.Runs.RunStoreHarness;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using RobustLab.Tests.Training;
+using RobustLab.Tests.Loop;
 using RobustLab.Web.Security;
 
 namespace RobustLab.Tests.Security;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using RobustLab.Training.Data;
 using RobustLab.Training.Evaluation;
-using RobustLab.Training.Training;
+using RobustLab.Training.Loop;
 
 namespace RobustLab.Training.Benchmarks;
 

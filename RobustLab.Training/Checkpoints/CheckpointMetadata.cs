@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using RobustLab.Training.Data;
 using RobustLab.Training.Models;
-using RobustLab.Training.Training;
+using RobustLab.Training.Loop;
 
 namespace RobustLab.Training.Checkpoints;
 

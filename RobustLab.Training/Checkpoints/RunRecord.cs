@@ -1,6 +1,6 @@
 using RobustLab.Training.Evaluation;
 using RobustLab.Training.Models;
-using RobustLab.Training.Training;
+using RobustLab.Training.Loop;
 
 namespace RobustLab.Training.Checkpoints;
 

@@ -1,5 +1,5 @@
 using RobustLab.Training.Models;
-using RobustLab.Training.Training;
+using RobustLab.Training.Loop;
 using static TorchSharp.torch;
 
 namespace RobustLab.Training.Objectives;

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using System.Globalization;
 using System.Text;
 using RobustLab.Training.Attacks;
-using RobustLab.Training.Training;
+using RobustLab.Training.Loop;
 using RobustLab.Web.Runs;
 
 namespace RobustLab.Web.Api;

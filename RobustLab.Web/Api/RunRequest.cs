@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using RobustLab.Training.Data;
 using RobustLab.Training.Models;
-using RobustLab.Training.Training;
+using RobustLab.Training.Loop;
 using RobustLab.Web.Runs;
 
 namespace RobustLab.Web.Api;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using RobustLab.Training.Checkpoints;
 using RobustLab.Training.Evaluation;
-using RobustLab.Training.Training;
+using RobustLab.Training.Loop;
 using RobustLab.Web.Runs;
 
 namespace RobustLab.Web.Api;

@@ -5,7 +5,7 @@ using RobustLab.Training.Attacks;
 using RobustLab.Training.Checkpoints;
 using RobustLab.Training.Data;
 using RobustLab.Training.Evaluation;
-using RobustLab.Training.Training;
+using RobustLab.Training.Loop;
 
 namespace RobustLab.Web.Cli;
 

@@ -4,7 +4,7 @@ using RobustLab.Training.Attacks;
 using RobustLab.Training.Checkpoints;
 using RobustLab.Training.Data;
 using RobustLab.Training.Models;
-using RobustLab.Training.Training;
+using RobustLab.Training.Loop;
 
 namespace RobustLab.Web.Cli;
 

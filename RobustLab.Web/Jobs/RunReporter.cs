@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using RobustLab.Training.Attacks;
 using RobustLab.Training.Evaluation;
-using RobustLab.Training.Training;
+using RobustLab.Training.Loop;
 using RobustLab.Web.Runs;
 
 namespace RobustLab.Web.Jobs;

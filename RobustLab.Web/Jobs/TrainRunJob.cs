@@ -4,7 +4,7 @@ using Hangfire;
 using Microsoft.Extensions.Options;
 using RobustLab.Training.Checkpoints;
 using RobustLab.Training.Data;
-using RobustLab.Training.Training;
+using RobustLab.Training.Loop;
 using RobustLab.Web.Runs;
 
 namespace RobustLab.Web.Jobs;

@@ -5,7 +5,7 @@ namespace RobustLab.Web.Runs;
 /// <summary>
 /// The attacks a run asks for, as the API, sweeps and the form read them: names trimmed and lower-cased, ["all"] for
 /// every attack in <see cref="AttackCatalog.Names"/>, each name once. Unknown names are kept, so validation
-/// (<see cref="Training.Training.TrainingOptions.Validate"/>) names them.
+/// (<see cref="Training.Loop.TrainingOptions.Validate"/>) names them.
 /// </summary>
 public static class AttackSelection
 {

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using RobustLab.Training.Checkpoints;
 using RobustLab.Training.Evaluation;
-using RobustLab.Training.Training;
+using RobustLab.Training.Loop;
 
 namespace RobustLab.Web.Runs;
 

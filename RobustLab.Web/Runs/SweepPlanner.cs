@@ -1,4 +1,4 @@
-using RobustLab.Training.Training;
+using RobustLab.Training.Loop;
 
 namespace RobustLab.Web.Runs;
 

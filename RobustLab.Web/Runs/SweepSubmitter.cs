@@ -18,7 +18,7 @@ public sealed class SweepSubmitter(IRunStore store)
         var plan = SweepPlanner.Expand(request);
 
         var reused = new List<RunEntity>();
-        var toCreate = new List<Training.Training.TrainingOptions>();
+        var toCreate = new List<Training.Loop.TrainingOptions>();
         foreach (var options in plan)
         {
             if (await store.FindSucceededAsync(RunConfigKey.For(options), ct) is { } done) reused.Add(done);

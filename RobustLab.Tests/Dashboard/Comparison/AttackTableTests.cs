@@ -1,6 +1,6 @@
 using RobustLab.Tests.Api;
 using RobustLab.Training.Attacks;
-using RobustLab.Training.Training;
+using RobustLab.Training.Loop;
 using RobustLab.Web.Components.Comparison;
 using RobustLab.Web.Runs;
 

@@ -1,4 +1,4 @@
-using RobustLab.Training.Training;
+using RobustLab.Training.Loop;
 using RobustLab.Web.Components.Comparison;
 using static RobustLab.Tests.Dashboard.Comparison.ComparisonRuns;
 

@@ -1,7 +1,7 @@
 using AngleSharp.Dom;
 using Bunit;
 using MudBlazor;
-using RobustLab.Training.Training;
+using RobustLab.Training.Loop;
 using RobustLab.Web.Components.Pages;
 using RobustLab.Web.Jobs;
 using RobustLab.Web.Runs;

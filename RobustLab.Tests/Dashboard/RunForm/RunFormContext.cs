@@ -5,7 +5,7 @@ using MudBlazor;
 using MudBlazor.Services;
 using RobustLab.Tests.Api;
 using RobustLab.Training.Data;
-using RobustLab.Training.Training;
+using RobustLab.Training.Loop;
 using RobustLab.Web.Components.Pages;
 using RobustLab.Web.Components.RunForm;
 using RobustLab.Web.Jobs;

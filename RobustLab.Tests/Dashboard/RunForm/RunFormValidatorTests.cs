@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using RobustLab.Tests.Api;
-using RobustLab.Training.Training;
+using RobustLab.Training.Loop;
 using RobustLab.Web.Components.RunForm;
 
 namespace RobustLab.Tests.Dashboard.RunForm;

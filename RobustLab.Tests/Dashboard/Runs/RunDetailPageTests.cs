@@ -1,7 +1,7 @@
 using Bunit;
 using Plotly.Blazor;
 using RobustLab.Tests.Api;
-using RobustLab.Training.Training;
+using RobustLab.Training.Loop;
 using RobustLab.Web.Components.Charts;
 using RobustLab.Web.Components.Pages;
 using RobustLab.Web.Jobs;

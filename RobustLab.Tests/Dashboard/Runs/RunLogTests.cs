@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using RobustLab.Tests.Training;
-using RobustLab.Training.Training;
+using RobustLab.Tests.Loop;
+using RobustLab.Training.Loop;
 using RobustLab.Web.Jobs;
 using RobustLab.Web.Runs;
 

@@ -7,9 +7,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 using MudBlazor;
 using MudBlazor.Services;
 using RobustLab.Tests.Api;
-using RobustLab.Tests.Training;
+using RobustLab.Tests.Loop;
 using RobustLab.Training.Data;
-using RobustLab.Training.Training;
+using RobustLab.Training.Loop;
 using RobustLab.Web.Jobs;
 using RobustLab.Web.Runs;
 

@@ -1,7 +1,7 @@
 using Bunit;
 using MudBlazor;
 using RobustLab.Tests.Api;
-using RobustLab.Training.Training;
+using RobustLab.Training.Loop;
 using RobustLab.Web.Jobs;
 using RobustLab.Web.Runs;
 using RunsPage = RobustLab.Web.Components.Pages.Runs;

@@ -1,5 +1,5 @@
 using RobustLab.Training.Attacks;
-using RobustLab.Training.Training;
+using RobustLab.Training.Loop;
 using RobustLab.Web.Api;
 using RobustLab.Web.Runs;
 

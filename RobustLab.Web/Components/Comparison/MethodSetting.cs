@@ -1,5 +1,5 @@
 using System.Globalization;
-using RobustLab.Training.Training;
+using RobustLab.Training.Loop;
 
 namespace RobustLab.Web.Components.Comparison;
 

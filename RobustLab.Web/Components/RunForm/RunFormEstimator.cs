@@ -1,5 +1,5 @@
 using System.Globalization;
-using RobustLab.Training.Training;
+using RobustLab.Training.Loop;
 using RobustLab.Web.Runs;
 
 namespace RobustLab.Web.Components.RunForm;

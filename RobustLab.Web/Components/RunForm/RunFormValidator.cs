@@ -1,7 +1,7 @@
 using System.Globalization;
 using RobustLab.Training.Data;
 using RobustLab.Training.Models;
-using RobustLab.Training.Training;
+using RobustLab.Training.Loop;
 using RobustLab.Web.Api;
 using RobustLab.Web.Runs;
 

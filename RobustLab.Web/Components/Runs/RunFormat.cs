@@ -1,6 +1,6 @@
 using System.Globalization;
 using MudBlazor;
-using RobustLab.Training.Training;
+using RobustLab.Training.Loop;
 using RobustLab.Web.Runs;
 
 namespace RobustLab.Web.Components.Runs;

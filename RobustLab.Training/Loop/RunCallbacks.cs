@@ -1,6 +1,6 @@
 using RobustLab.Training.Attacks;
 
-namespace RobustLab.Training.Training;
+namespace RobustLab.Training.Loop;
 
 /// <summary>Progress inside an epoch.</summary>
 public sealed record BatchProgress(int Epoch, int Epochs, int Batch, int Batches);

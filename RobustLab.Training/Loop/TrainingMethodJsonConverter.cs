@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace RobustLab.Training.Training;
+namespace RobustLab.Training.Loop;
 
 /// <summary>Writes a method as the CLI spells it ("regularizer") and reads any spelling the CLI accepts.</summary>
 public sealed class TrainingMethodJsonConverter : JsonConverter<TrainingMethod>

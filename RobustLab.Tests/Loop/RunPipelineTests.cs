@@ -1,11 +1,11 @@
 using RobustLab.Training.Checkpoints;
 using RobustLab.Training.Evaluation;
 using RobustLab.Training.Runtime;
-using RobustLab.Training.Training;
+using RobustLab.Training.Loop;
 
-namespace RobustLab.Tests.Training;
+namespace RobustLab.Tests.Loop;
 
-[Collection(RobustLab.Tests.Training.GlobalTorchRngCollection.Name)]
+[Collection(RobustLab.Tests.Loop.GlobalTorchRngCollection.Name)]
 public class RunPipelineTests
 {
     public RunPipelineTests() => TorchRuntime.EnsureLoaded();

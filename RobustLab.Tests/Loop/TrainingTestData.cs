@@ -1,6 +1,6 @@
 using RobustLab.Training.Data;
 
-namespace RobustLab.Tests.Training;
+namespace RobustLab.Tests.Loop;
 
 /// <summary>The real Fashion-MNIST (installed by scripts/setup.sh), loaded once for all training tests.</summary>
 public static class TrainingTestData

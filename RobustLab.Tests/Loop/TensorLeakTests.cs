@@ -1,9 +1,9 @@
 using RobustLab.Training.Runtime;
-using RobustLab.Training.Training;
+using RobustLab.Training.Loop;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace RobustLab.Tests.Training;
+namespace RobustLab.Tests.Loop;
 
 /// <summary>Memory must stay flat across epochs: every tensor an epoch creates is disposed by the end of it.</summary>
 public class TensorLeakTests

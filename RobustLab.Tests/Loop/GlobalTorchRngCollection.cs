@@ -1,4 +1,4 @@
-namespace RobustLab.Tests.Training;
+namespace RobustLab.Tests.Loop;
 
 /// <summary>
 /// Test classes whose assertions need what libtorch's process-wide default generator draws after a seed (an interrupted

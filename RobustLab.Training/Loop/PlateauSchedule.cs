@@ -1,4 +1,4 @@
-namespace RobustLab.Training.Training;
+namespace RobustLab.Training.Loop;
 
 /// <summary>
 /// ReduceLROnPlateau (mode min, relative threshold 1e-4, no cooldown) and early stopping on the monitored loss,

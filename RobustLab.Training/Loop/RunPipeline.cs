@@ -6,7 +6,7 @@ using RobustLab.Training.Models;
 using RobustLab.Training.Runtime;
 using TorchSharp;
 
-namespace RobustLab.Training.Training;
+namespace RobustLab.Training.Loop;
 
 /// <summary>
 /// One run from configuration to run folder: validate, load data, train (resuming from runDir/state if an earlier

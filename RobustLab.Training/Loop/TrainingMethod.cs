@@ -1,4 +1,4 @@
-namespace RobustLab.Training.Training;
+namespace RobustLab.Training.Loop;
 
 /// <summary>How a run fights noise: not at all, with noisy copies of the data, or with the analytic moment regulariser.</summary>
 public enum TrainingMethod { Baseline, Augmentation, Regularizer }

@@ -1,4 +1,4 @@
-namespace RobustLab.Training.Training;
+namespace RobustLab.Training.Loop;
 
 /// <summary>Optimiser and schedule of the paper's reference code (PAPER.md section 4).</summary>
 public sealed record Protocol(

@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using RobustLab.Training.Attacks;
 
-namespace RobustLab.Training.Training;
+namespace RobustLab.Training.Loop;
 
 /// <summary>
 /// Everything that defines a run. Unset hyperparameters take the paper's protocol for the model

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using RobustLab.Training.Checkpoints;
-using RobustLab.Training.Training;
+using RobustLab.Training.Loop;
 
-namespace RobustLab.Tests.Training;
+namespace RobustLab.Tests.Loop;
 
 /// <summary>Resume and sweep reuse compare options read back from run.json or the store with the originals.</summary>
 public class TrainingOptionsTests

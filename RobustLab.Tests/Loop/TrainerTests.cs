@@ -1,9 +1,9 @@
 using RobustLab.Training.Evaluation;
 using RobustLab.Training.Runtime;
-using RobustLab.Training.Training;
+using RobustLab.Training.Loop;
 using static TorchSharp.torch;
 
-namespace RobustLab.Tests.Training;
+namespace RobustLab.Tests.Loop;
 
 public class TrainerTests
 {

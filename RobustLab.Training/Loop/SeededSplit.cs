@@ -1,6 +1,6 @@
 using RobustLab.Training.Data;
 
-namespace RobustLab.Training.Training;
+namespace RobustLab.Training.Loop;
 
 /// <summary>Reproducible subsets and splits: every choice derives from the run's seed alone.</summary>
 public static class SeededSplit

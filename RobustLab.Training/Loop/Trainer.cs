@@ -7,7 +7,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace RobustLab.Training.Training;
+namespace RobustLab.Training.Loop;
 
 /// <summary>The trained network (best-validation weights loaded) and how training went.</summary>
 public sealed record TrainingOutcome(

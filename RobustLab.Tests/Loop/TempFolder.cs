@@ -1,4 +1,4 @@
-namespace RobustLab.Tests.Training;
+namespace RobustLab.Tests.Loop;
 
 /// <summary>A fresh folder under /tmp, deleted on dispose.</summary>
 public sealed class TempFolder : IDisposable

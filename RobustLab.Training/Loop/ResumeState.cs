@@ -1,7 +1,7 @@
 using System.Text.Json;
 using RobustLab.Training.Checkpoints;
 
-namespace RobustLab.Training.Training;
+namespace RobustLab.Training.Loop;
 
 /// <summary>
 /// What a run needs to continue after its process died: the last finished epoch, its schedule, its reports and the

@@ -1,4 +1,4 @@
-namespace RobustLab.Training.Training;
+namespace RobustLab.Training.Loop;
 
 /// <summary>What one finished epoch measured (sent to the progress callback and kept in run.json).</summary>
 public sealed record EpochReport(
