@@ -18,7 +18,7 @@ public static class AttackSuite
     public static AttackReport Run(nn.Module<Tensor, Tensor> model, ImageSet test, AttackOptions options, Device device,
         Action<AttackProgress>? progress = null, CancellationToken ct = default)
     {
-        var sample = test.Select(Loop.SeededSplit.Permutation(test.Count, options.Seed).Take(Math.Min(options.Samples, test.Count)).ToArray());
+        var sample = Loop.SeededSplit.Subset(test, options.Samples, options.Seed);
         var s = sample.Shape;
         using var x = tensor(sample.Pixels, [sample.Count, s.Channels, s.Height, s.Width], device: device);
         using var y = tensor(sample.Labels.Select(l => (long)l).ToArray(), device: device);

@@ -13,9 +13,13 @@ public static class SeededSplit
         return order;
     }
 
-    /// <summary>A seeded random subset of <paramref name="count"/> images (all, unshuffled, when count is null or too large).</summary>
+    /// <summary>
+    /// A seeded random subset of <paramref name="count"/> images (all of them, shuffled, when count is null or too large).
+    /// Always shuffled: some sets (mnist10k) are stored sorted by class, and the evaluation's moment gap and the attack
+    /// suite use the first images of what they are given.
+    /// </summary>
     public static ImageSet Subset(ImageSet set, int? count, int seed) =>
-        count is null || count >= set.Count ? set : set.Select(Permutation(set.Count, seed).Take(count.Value).ToArray());
+        set.Select(Permutation(set.Count, seed).Take(Math.Min(count ?? set.Count, set.Count)).ToArray());
 
     /// <summary>Draws the training subset and holds out a validation fraction of it (PAPER.md section 4: 10%).</summary>
     public static (ImageSet Train, ImageSet Validation) TrainValidation(ImageSet train, int? subset, double validationFraction, int seed)

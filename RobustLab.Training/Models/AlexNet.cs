@@ -19,9 +19,8 @@ public sealed class AlexNet : SplitNetwork
 
     public AlexNet(ModelSpec spec) : base("AlexNet", spec)
     {
+        ModelFactory.EnsureFits(spec);
         var (c, h, w) = (spec.Input.Channels, spec.Input.Height, spec.Input.Width);
-        if (h != w || h % 32 != 0)
-            throw new ArgumentException($"AlexNet needs square inputs whose side is divisible by 32, not {spec.Input}.");
         conv1 = Conv2d(c, 64, 11, stride: 4, padding: 5);
         conv2 = Conv2d(64, 192, 5, padding: 2);
         conv3 = Conv2d(192, 384, 3, padding: 1);

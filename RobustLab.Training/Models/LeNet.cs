@@ -17,9 +17,8 @@ public sealed class LeNet : SplitNetwork
 
     public LeNet(ModelSpec spec) : base("LeNet", spec)
     {
+        ModelFactory.EnsureFits(spec);
         var (c, h, w) = (spec.Input.Channels, spec.Input.Height, spec.Input.Width);
-        if (h != w || h % 4 != 0)
-            throw new ArgumentException($"LeNet needs square inputs whose side is divisible by 4, not {spec.Input}.");
         conv1 = Conv2d(c, 32, 5, padding: 2);
         conv2 = Conv2d(32, 64, 5, padding: 2);
         fc1 = Linear(64L * (h / 4) * (w / 4), 1024);

@@ -6,7 +6,10 @@ namespace RobustLab.Training.Objectives;
 /// <summary>One training batch: pixels in [0, 1], labels, and which rows are noisy copies (augmentation only).</summary>
 public sealed record TrainingBatch(Tensor Pixels, Tensor Labels, Tensor? NoisyRows = null);
 
-/// <summary>The loss a method minimises for one batch, with the logits of the clean inputs for training accuracy.</summary>
+/// <summary>
+/// The loss a method minimises for one batch, with the logits the training accuracy is counted on: the clean inputs'
+/// for the baseline and the regulariser, every row of the batch (clean and noisy copies alike) for augmentation.
+/// </summary>
 public readonly record struct ObjectiveOutput(Tensor Loss, Tensor CleanLogits);
 
 /// <summary>A training objective (PAPER.md section 2): baseline, noisy augmentation or the moment regulariser.</summary>

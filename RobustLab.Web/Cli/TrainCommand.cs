@@ -23,7 +23,7 @@ public static class TrainCommand
         var alpha = CliOptions.Double("--alpha", "Weight of the moment regularizer term (regularizer).");
         var copies = CliOptions.Int("--copies", "N~: noisy copies of each image per epoch (augmentation).");
         var epochs = CliOptions.Int("--epochs", "Maximum epochs (default: the paper's protocol, 100).");
-        var trainSubset = CliOptions.Int("--train-subset", "Use only the first K training images (before the validation split).");
+        var trainSubset = CliOptions.Int("--train-subset", "Use K training images, a random subset drawn from --seed (before the 10% validation split).");
         var testSubset = CliOptions.Int("--test-subset", "Evaluate on K test images (seeded shuffle).");
         var batchSize = CliOptions.Int("--batch-size", "Batch size (default: the protocol's, 1000 for LeNet, 128 for AlexNet).");
         var lr = CliOptions.Double("--lr", "Learning rate (default: the protocol's).");

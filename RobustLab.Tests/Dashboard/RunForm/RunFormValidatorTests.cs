@@ -83,7 +83,7 @@ public sealed class RunFormValidatorTests : IAsyncLifetime
         var check = RunFormValidator.Check(new RunFormModel { Model = "alexnet" }, datasets);
 
         Assert.True(check.IsValid);
-        Assert.Contains(check.Warnings, w => w.StartsWith("AlexNet needs 32x32 images") && w.Contains("28x28"));
+        Assert.Contains(check.Warnings, w => w.StartsWith("AlexNet needs square images whose side is divisible by 32") && w.Contains("28x28"));
     }
 
     [Fact]

@@ -106,15 +106,9 @@ public static class RunFormValidator
         return Known.Contains(field) ? field : RunFormFields.Sweep;
     }
 
-    /// <summary>Why a model cannot take this data set's images, or null when it can (PAPER.md section 3's architectures).</summary>
-    public static string? ShapeProblem(string model, ImageShape shape)
-    {
-        int divisor = model.Equals("alexnet", StringComparison.OrdinalIgnoreCase) ? 32 : 4;
-        if (shape.Height == shape.Width && shape.Height % divisor == 0) return null;
-        return model.Equals("alexnet", StringComparison.OrdinalIgnoreCase)
-            ? $"AlexNet needs 32x32 images (square, side divisible by 32); this data set has {shape.Height}x{shape.Width}: the run would fail."
-            : $"LeNet needs square images whose side is divisible by 4; this data set has {shape.Height}x{shape.Width}: the run would fail.";
-    }
+    /// <summary>Why a model cannot take this data set's images, or null when it can (the rule is <see cref="ModelFactory.InputProblem"/>).</summary>
+    public static string? ShapeProblem(string model, ImageShape shape) =>
+        ModelFactory.InputProblem(model, shape) is { } problem ? problem + " The run would fail." : null;
 
     static readonly HashSet<string> Known =
     [
