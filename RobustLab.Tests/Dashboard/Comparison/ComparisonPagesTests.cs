@@ -6,12 +6,11 @@ using MudBlazor.Services;
 using RobustLab.Tests.Api;
 using RobustLab.Tests.Loop;
 using RobustLab.Training.Loop;
-using RobustLab.Web.Components.Comparison;
+using RobustLab.Web.Comparison;
 using RobustLab.Web.Jobs;
 using RobustLab.Web.Runs;
 using AttacksPage = RobustLab.Web.Components.Pages.Attacks;
-using FairComparisonPage = RobustLab.Web.Components.Pages.FairComparison;
-using TradeOffPage = RobustLab.Web.Components.Pages.TradeOff;
+using RobustLab.Web.Components.Pages;
 
 namespace RobustLab.Tests.Dashboard.Comparison;
 
