@@ -26,9 +26,12 @@ public class DashboardServer : IAsyncLifetime
     /// <summary>http://127.0.0.1:PORT/path</summary>
     public string Url(string path) => new Uri(BaseAddress, path.TrimStart('/')).ToString();
 
+    /// <summary>Extra settings for this server's environment (say, an account), added before it starts.</summary>
+    protected virtual void Configure(Dictionary<string, string?> environment) { }
+
     public virtual async Task InitializeAsync()
     {
-        _process = await RobustLabProcess.StartServeAsync(new Dictionary<string, string?>
+        var environment = new Dictionary<string, string?>
         {
             ["Storage__Provider"] = "sqlite",
             ["Storage__DataFolder"] = _folder.Path,
@@ -38,7 +41,9 @@ public class DashboardServer : IAsyncLifetime
             ["Runs__Evaluation__MomentGapSamples"] = "8",
             ["Logging__LogLevel__Default"] = "Warning",
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
-        }, timeout: TimeSpan.FromSeconds(90), name: "dashboard");
+        };
+        Configure(environment);
+        _process = await RobustLabProcess.StartServeAsync(environment, timeout: TimeSpan.FromSeconds(90), name: "dashboard");
     }
 
     public virtual async Task DisposeAsync()

@@ -3,7 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RobustLab.Training.Data;
 using RobustLab.Training.Loop;
-using RobustLab.Web.Components.Comparison;
+using RobustLab.Web.Comparison;
 
 namespace RobustLab.Web.Api;
 

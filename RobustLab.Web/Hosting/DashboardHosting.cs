@@ -1,7 +1,7 @@
 using MudBlazor.Services;
 using RobustLab.Web.Components;
 using RobustLab.Web.Components.RunForm;
-using RobustLab.Web.Components.Comparison;
+using RobustLab.Web.Comparison;
 
 namespace RobustLab.Web.Hosting;
 

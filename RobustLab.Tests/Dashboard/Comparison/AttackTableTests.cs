@@ -1,7 +1,7 @@
 using RobustLab.Tests.Api;
 using RobustLab.Training.Attacks;
 using RobustLab.Training.Loop;
-using RobustLab.Web.Components.Comparison;
+using RobustLab.Web.Comparison;
 using RobustLab.Web.Runs;
 
 namespace RobustLab.Tests.Dashboard.Comparison;

@@ -11,7 +11,7 @@ using RobustLab.Tests.Loop;
 using RobustLab.Training.Evaluation;
 using RobustLab.Training.Loop;
 using RobustLab.Web.Api;
-using RobustLab.Web.Components.Comparison;
+using RobustLab.Web.Comparison;
 using RobustLab.Web.Runs;
 
 namespace RobustLab.Tests.Dashboard.Comparison;

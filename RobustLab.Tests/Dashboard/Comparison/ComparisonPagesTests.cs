@@ -3,15 +3,16 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using MudBlazor.Services;
+using Plotly.Blazor;
+using RobustLab.Web.Components.Charts;
 using RobustLab.Tests.Api;
 using RobustLab.Tests.Loop;
 using RobustLab.Training.Loop;
-using RobustLab.Web.Components.Comparison;
+using RobustLab.Web.Comparison;
 using RobustLab.Web.Jobs;
 using RobustLab.Web.Runs;
 using AttacksPage = RobustLab.Web.Components.Pages.Attacks;
-using FairComparisonPage = RobustLab.Web.Components.Pages.FairComparison;
-using TradeOffPage = RobustLab.Web.Components.Pages.TradeOff;
+using RobustLab.Web.Components.Pages;
 
 namespace RobustLab.Tests.Dashboard.Comparison;
 
@@ -242,6 +243,23 @@ public sealed class ComparisonPagesTests : IAsyncLifetime
             var empty = page.Find("[data-testid=empty-state]");
             Assert.Contains("Queue a baseline and a regularizer sweep for this data set", empty.TextContent);
             Assert.Contains(page.FindAll("[data-testid=empty-state] a"), a => a.GetAttribute("href")!.StartsWith("/new"));
+        });
+    }
+
+    [Fact]
+    public void Trade_off_accuracies_a_fraction_of_a_point_apart_get_tick_labels_with_decimals()
+    {
+        foreach (var (sigma, accuracy) in new[] { (0.125, 0.869), (0.25, 0.872), (0.5, 0.874) })
+            _store.Add(new TrainingOptions { Dataset = "mnist", Method = TrainingMethod.Regularizer, Sigma = sigma, Alpha = 1, Epochs = 1 },
+                run => FakeRunStore.Succeed(run, FakeRunStore.SampleMetrics(accuracy)));
+
+        var page = RenderPage<TradeOffPage>();
+
+        page.WaitForAssertion(() =>
+        {
+            var chart = page.FindComponents<LineChart>().Single(c => c.Instance.Title == "Test accuracy vs training sigma");
+            // ".0%" labelled every tick of 86.9% to 87.4% "87%".
+            Assert.Equal(".2%", chart.FindComponent<PlotlyChart>().Instance.Layout.YAxis[0].TickFormat);
         });
     }
 }

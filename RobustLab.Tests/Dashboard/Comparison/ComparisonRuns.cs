@@ -1,5 +1,5 @@
 using RobustLab.Training.Loop;
-using RobustLab.Web.Components.Comparison;
+using RobustLab.Web.Comparison;
 
 namespace RobustLab.Tests.Dashboard.Comparison;
 

@@ -1,5 +1,5 @@
 using RobustLab.Training.Loop;
-using RobustLab.Web.Components.Comparison;
+using RobustLab.Web.Comparison;
 using static RobustLab.Tests.Dashboard.Comparison.ComparisonRuns;
 
 namespace RobustLab.Tests.Dashboard.Comparison;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using RobustLab.Training.Loop;
 
-namespace RobustLab.Web.Components.Comparison;
+namespace RobustLab.Web.Comparison;
 
 /// <summary>
 /// The paper's fair comparison (PAPER.md section 6, Fig. 3) for one data set and model. A constant classifier is

@@ -1,7 +1,7 @@
 using RobustLab.Training.Loop;
 using RobustLab.Web.Runs;
 
-namespace RobustLab.Web.Components.Comparison;
+namespace RobustLab.Web.Comparison;
 
 /// <summary>Which GNR scalar a comparison ranks by (PAPER.md section 5 gives both).</summary>
 public enum GnrScalar

@@ -1,6 +1,6 @@
 using RobustLab.Web.Runs;
 
-namespace RobustLab.Web.Components.Comparison;
+namespace RobustLab.Web.Comparison;
 
 /// <summary>Reads the comparisons' input from the run store: the succeeded, evaluated runs of a data set and model.</summary>
 public sealed class ComparisonRunSource(IRunStore store)

@@ -1,7 +1,7 @@
 using System.Globalization;
 using RobustLab.Training.Loop;
 
-namespace RobustLab.Web.Components.Comparison;
+namespace RobustLab.Web.Comparison;
 
 /// <summary>
 /// A method with the hyperparameters that matter to it: the baseline has none, augmentation has sigma and N~ (it

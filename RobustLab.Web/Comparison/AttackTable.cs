@@ -3,7 +3,7 @@ using RobustLab.Training.Loop;
 using RobustLab.Web.Api;
 using RobustLab.Web.Runs;
 
-namespace RobustLab.Web.Components.Comparison;
+namespace RobustLab.Web.Comparison;
 
 /// <summary>Which size of the minimal perturbation the attacks table compares (the attack suite measures all three).</summary>
 public enum AttackDistance

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace RobustLab.Web.Components.Comparison;
+namespace RobustLab.Web.Comparison;
 
 /// <summary>The trade-off, fair-comparison and attacks-table services (pages and GET /api/comparison.csv). Needs an <see cref="Runs.IRunStore"/>.</summary>
 public static class ComparisonServices

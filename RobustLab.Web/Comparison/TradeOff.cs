@@ -1,6 +1,6 @@
 using RobustLab.Training.Loop;
 
-namespace RobustLab.Web.Components.Comparison;
+namespace RobustLab.Web.Comparison;
 
 /// <summary>
 /// The accuracy-robustness trade-off (paper Fig. 2) for one data set and model: test accuracy and GNR against the
