@@ -32,6 +32,7 @@ public sealed class LayoutTests(BrowserFixture browser, LayoutTests.Server serve
 
     [Theory]
     [InlineData(1280)]
+    [InlineData(1400)]
     [InlineData(1440)]
     [InlineData(1920)]
     public async Task Every_page_keeps_the_drawer_beside_the_content_and_tick_labels_that_differ(int width)
