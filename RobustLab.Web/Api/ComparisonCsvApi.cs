@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using RobustLab.Training.Data;
 using RobustLab.Training.Loop;
 using RobustLab.Web.Components.Comparison;
+using RobustLab.Web.Runs;
 
 namespace RobustLab.Web.Api;
 

@@ -70,10 +70,10 @@ public static class ResultsCsvApi
 
     static IEnumerable<string> Row(RunEntity run)
     {
-        var o = RunView.ConfigOf(run);
+        var o = run.ReadOptions();
         Protocol? p = null;
         try { p = o.Resolve(); } catch (ArgumentException) { }
-        var m = RunView.MetricsOf(run);
+        var m = run.ReadMetrics();
         return
         [
             run.Id.ToString(), run.SweepId?.ToString() ?? "", run.Status.Name(), o.Dataset, o.Model, o.Method.Name(),

@@ -1,6 +1,4 @@
 using RobustLab.Training.Data;
-using RobustLab.Web.Api;
-using RobustLab.Web.Jobs;
 using RobustLab.Web.Runs;
 
 namespace RobustLab.Web.Components.RunForm;

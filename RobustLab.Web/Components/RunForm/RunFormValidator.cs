@@ -2,7 +2,6 @@ using System.Globalization;
 using RobustLab.Training.Data;
 using RobustLab.Training.Models;
 using RobustLab.Training.Loop;
-using RobustLab.Web.Api;
 using RobustLab.Web.Runs;
 
 namespace RobustLab.Web.Components.RunForm;
@@ -67,29 +66,18 @@ public static class RunFormValidator
             AttackSamples = attackSamples,
         };
 
-        // The same checks, in the same order, as POST /api/sweeps.
-        if (request.Dataset.Length > 0 && !DatasetCatalog.Names.Contains(request.Dataset))
-            errors.Add(RunFormFields.Dataset, $"unknown dataset '{model.Dataset}'; use one of {string.Join(", ", DatasetCatalog.Names)}.");
-        if (!ModelFactory.Architectures.Contains(request.Model))
-            errors.Add(RunFormFields.Model, $"unknown model '{model.Model}'; use one of {string.Join(", ", ModelFactory.Architectures)}.");
-        if (request.Epochs is > RunRequestValidation.MaxEpochs)
-            errors.Add(RunFormFields.Epochs, $"epochs must be between 1 and {RunRequestValidation.MaxEpochs} (got {request.Epochs}).");
-        foreach (string message in SweepPlanner.Validate(request))
-            if (!unreadable.Contains(FieldOf(message))) Add(errors, message);
-
+        // Exactly POST /api/sweeps' checks; a field whose text could not be read at all already says why.
         IReadOnlyList<TrainingOptions> runs = [];
-        if (errors.Count == 0)
+        try
         {
-            try
-            {
-                runs = SweepPlanner.Expand(request);
-                foreach (var options in runs)
-                    RunRequestValidation.Validate(RunRequest.From(options), errors);
-                foreach (var options in runs) RunConfigKey.For(options);
-            }
-            catch (ArgumentException e) { Add(errors, e.Message); }
-            if (errors.Count > 0) runs = [];
+            var sweepErrors = SweepValidation.Validate(request, out runs);
+            foreach (var (field, messages) in sweepErrors)
+                if (!unreadable.Contains(Known.Contains(field) ? field : RunFormFields.Sweep))
+                    foreach (string message in messages) errors.Add(Known.Contains(field) ? field : RunFormFields.Sweep, message);
+            foreach (var options in runs) RunConfigKey.For(options);
         }
+        catch (ArgumentException e) { Add(errors, e.Message); }
+        if (errors.Count > 0) runs = [];
 
         return new RunFormCheck(request, runs,
             errors.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value.Select(Unprefixed).ToList()),
