@@ -41,7 +41,7 @@ public static class ComparisonCsvApi
     {
         var q = request.Query;
         string? Text(string name) => q.TryGetValue(name, out var v) && !string.IsNullOrWhiteSpace(v.ToString()) ? v.ToString().Trim() : null;
-        var errors = new RunRequestValidation.Errors();
+        var errors = new FieldProblems();
 
         string dataset = (Text("dataset") ?? "").ToLowerInvariant();
         if (dataset.Length == 0)

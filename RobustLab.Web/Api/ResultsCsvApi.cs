@@ -38,7 +38,7 @@ public static class ResultsCsvApi
 
     static async Task<Results<FileContentHttpResult, ValidationProblem>> ResultsCsv(HttpRequest request, IRunStore store, CancellationToken ct)
     {
-        var errors = new RunRequestValidation.Errors();
+        var errors = new FieldProblems();
         var filter = RunQuery.Parse(request, errors, defaultTake: PageSize);
         if (errors.Count > 0) return ApiProblems.Invalid(errors.ToProblem());
 

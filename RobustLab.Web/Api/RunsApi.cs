@@ -52,13 +52,14 @@ public static class RunsApi
         return root;
     }
 
-    static async Task<Results<Created<RunView>, ValidationProblem>> CreateRun(
+    static async Task<Results<Created<RunView>, ValidationProblem, ProblemHttpResult>> CreateRun(
         HttpContext context, IRunStore store, IRunQueue queue, CancellationToken ct)
     {
-        var (request, bodyErrors) = await ApiJson.ReadBodyAsync<RunRequest>(context);
-        if (request is null) return ApiProblems.Invalid(bodyErrors!);
+        var body = await ApiJson.ReadBodyAsync<RunRequest>(context);
+        if (body.Problem is { } tooLarge) return tooLarge;
+        if (body.Value is not { } request) return ApiProblems.Invalid(body.Errors!);
 
-        var errors = new RunRequestValidation.Errors();
+        var errors = new FieldProblems();
         var options = RunRequestValidation.Validate(request, errors);
         if (errors.Count > 0) return ApiProblems.Invalid(errors.ToProblem());
 
@@ -69,7 +70,7 @@ public static class RunsApi
 
     static async Task<Results<Ok<RunView[]>, ValidationProblem>> ListRuns(HttpRequest request, IRunStore store, CancellationToken ct)
     {
-        var errors = new RunRequestValidation.Errors();
+        var errors = new FieldProblems();
         var filter = RunQuery.Parse(request, errors, defaultTake: 100);
         if (errors.Count > 0) return ApiProblems.Invalid(errors.ToProblem());
         var runs = await store.ListRunsAsync(filter, ct);

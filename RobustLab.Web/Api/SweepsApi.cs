@@ -26,11 +26,12 @@ public static class SweepsApi
         return api;
     }
 
-    static async Task<Results<Created<SweepView>, ValidationProblem>> CreateSweep(
+    static async Task<Results<Created<SweepView>, ValidationProblem, ProblemHttpResult>> CreateSweep(
         HttpContext context, IRunStore store, IRunQueue queue, SweepSubmitter submitter, CancellationToken ct)
     {
-        var (request, bodyErrors) = await ApiJson.ReadBodyAsync<SweepRequest>(context);
-        if (request is null) return ApiProblems.Invalid(bodyErrors!);
+        var body = await ApiJson.ReadBodyAsync<SweepRequest>(context);
+        if (body.Problem is { } tooLarge) return tooLarge;
+        if (body.Value is not { } request) return ApiProblems.Invalid(body.Errors!);
 
         var errors = SweepValidation.Validate(request);
         if (errors.Count > 0) return ApiProblems.Invalid(errors.ToProblem());
@@ -43,8 +44,8 @@ public static class SweepsApi
         catch (ArgumentException e)
         {
             // Validate ran the planner's checks already; this is a last line for anything it could not foresee.
-            var late = new RunRequestValidation.Errors();
-            late.Add(SweepValidation.FieldOf(e.Message), e.Message);
+            var late = new FieldProblems();
+            late.Add("body", e.Message);
             return ApiProblems.Invalid(late.ToProblem());
         }
 
