@@ -202,6 +202,39 @@ public sealed class RunsApiTests : IAsyncLifetime
         await ApiAssert.ProblemAsync(await _host.Client.GetAsync($"/api/runs/{run.Id}"), 404);
     }
 
+    [Fact]
+    public async Task Deleting_a_queued_run_removes_it_its_waiting_job_and_its_folder()
+    {
+        var created = await ApiAssert.JsonAsync(await _host.PostJsonAsync("/api/runs",
+            """{"dataset":"fashion-mnist","method":"regularizer","sigma":0.25,"alpha":1,"epochs":2}"""), 201);
+        var id = Guid.Parse(created.GetProperty("id").GetString()!);
+        var run = (await _host.Store.GetRunAsync(id))!;
+        Assert.Equal(RunStatus.Queued, run.Status);
+        Assert.Contains(run.JobId!, _host.Queue.Waiting.Keys);
+        Directory.CreateDirectory(run.RunDir!);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await _host.Client.DeleteAsync($"/api/runs/{id}")).StatusCode);
+
+        Assert.Null(await _host.Store.GetRunAsync(id));
+        Assert.DoesNotContain(run.JobId!, _host.Queue.Waiting.Keys);
+        Assert.False(Directory.Exists(run.RunDir));
+    }
+
+    [Fact]
+    public async Task Deleting_a_queued_run_that_a_worker_just_took_is_a_409_and_keeps_it_and_its_job()
+    {
+        var run = _host.Store.Add(Regularizer);
+        await _host.Queue.EnqueueAsync(run);
+        Assert.True(await _host.Store.TryAcquireLeaseAsync(run.Id, "worker-a", TimeSpan.FromMinutes(2))); // still Queued
+
+        var response = await _host.Client.DeleteAsync($"/api/runs/{run.Id}");
+
+        await ApiAssert.ProblemAsync(response, 409);
+        Assert.Contains("held by a worker", await response.Content.ReadAsStringAsync());
+        Assert.NotNull(await _host.Store.GetRunAsync(run.Id));
+        Assert.Contains(run.JobId!, _host.Queue.Waiting.Keys);
+    }
+
     [Theory]
     [InlineData(RunStatus.Running)]
     [InlineData(RunStatus.Evaluating)]

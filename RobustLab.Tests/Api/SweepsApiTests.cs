@@ -74,7 +74,7 @@ public sealed class SweepsApiTests : IAsyncLifetime
     {
         var errors = await ApiAssert.ValidationErrorsAsync(await _host.PostJsonAsync("/api/sweeps", """
             {"dataset": "imagenet", "model": "vgg", "methods": ["regularizer", "dropout"], "sigma": [-1, "NaN"],
-             "alpha": [-2], "copies": [-1], "epochs": 5000, "device": "tpu"}
+             "alpha": [-2], "copies": [-1], "epochs": 10001, "device": "tpu"}
             """));
 
         foreach (string field in new[] { "dataset", "model", "methods", "sigma", "alpha", "copies", "epochs", "device" })

@@ -1,3 +1,4 @@
+using RobustLab.Training.Loop;
 using RobustLab.Tests.Loop;
 using Xunit;
 
@@ -23,7 +24,12 @@ public sealed class CliUsageErrorTests
     [Fact]
     public void Train_with_a_negative_sigma_exits_2_naming_sigma() =>
         AssertOneErrorLine(CliRun.Of("train", "--dataset", "fashion-mnist", "--sigma", "-1", "--out", "unused"), 2,
-            "--sigma must be a finite number >= 0 (got -1).");
+            "--sigma must be a number in [0, 100] (got -1).");
+
+    [Fact]
+    public void Train_with_an_absurd_sigma_exits_2_with_the_same_range_as_the_api() =>
+        AssertOneErrorLine(CliRun.Of("train", "--dataset", "fashion-mnist", "--method", "regularizer", "--sigma", "1e308",
+            "--alpha", "1", "--out", "unused"), 2, $"--sigma must be a number in [0, {TrainingLimits.MaxSigma}] (got 1E+308).");
 
     [Fact]
     public void Train_with_a_NaN_alpha_exits_2_naming_alpha() =>
@@ -37,7 +43,7 @@ public sealed class CliUsageErrorTests
     [Fact]
     public void Train_with_zero_epochs_exits_2_naming_epochs() =>
         AssertOneErrorLine(CliRun.Of("train", "--dataset", "fashion-mnist", "--epochs", "0", "--out", "unused"), 2,
-            "--epochs must be >= 1 (got 0).");
+            $"--epochs must be a whole number in [1, {TrainingLimits.MaxEpochs}] (got 0).");
 
     [Fact]
     public void Train_with_an_unknown_model_exits_2_naming_it() =>

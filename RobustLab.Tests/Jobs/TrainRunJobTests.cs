@@ -64,7 +64,7 @@ public class TrainRunJobTests
         Assert.Contains(mine, p => p.Status == RunStatus.Evaluating && p.EpochProgress < 1); // attacking
         Assert.Equal(1, done.EpochProgress);
 
-        var report = RobustLab.Web.Api.RunView.MetricsOf(done)!.Attacks!;
+        var report = done.ReadMetrics()!.Attacks!;
         Assert.Equal(20, report.Samples);
         Assert.Equal(["fgsm", "gaussian"], report.Attacks.Select(a => a.Attack));
 

@@ -45,7 +45,7 @@ public class TrainingOptionsTests
     {
         var blank = new TrainingOptions { Attacks = [""] };
         Assert.Equal([""], blank.Attacks);
-        Assert.Contains(blank.Validate(), e => e.StartsWith("attacks: unknown attack ''"));
+        Assert.Contains(blank.Validate(), e => e.StartsWith("attacks names an unknown attack ''"));
         Assert.NotEqual(new TrainingOptions(), blank);
     }
 

@@ -9,15 +9,19 @@ using static RobustLab.Tests.Runs.RunStoreHarness;
 
 namespace RobustLab.Tests.Runs;
 
-/// <summary>What every run store provider must do; subclasses supply the database (SQLite file, PostgreSQL cluster).</summary>
+/// <summary>
+/// What every run store must do, whatever keeps the runs: subclasses supply the store (a SQLite file, a PostgreSQL
+/// cluster, the tests' in-memory <see cref="RobustLab.Tests.Api.FakeRunStore"/>), so a fake that the API and dashboard
+/// tests rely on cannot drift from the real contract.
+/// </summary>
 public abstract class RunStoreContractTests : IAsyncLifetime
 {
     static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
-    RunStoreHarness? _harness;
-    protected RunStoreHarness H => _harness ?? throw new InvalidOperationException("not started");
+    IRunStoreUnderTest? _harness;
+    protected IRunStoreUnderTest H => _harness ?? throw new InvalidOperationException("not started");
     IRunStore Store => H.Store;
 
-    protected abstract Task<RunStoreHarness> StartAsync();
+    protected abstract Task<IRunStoreUnderTest> StartAsync();
     public async Task InitializeAsync() => _harness = await StartAsync();
     public async Task DisposeAsync() { if (_harness is not null) await _harness.DisposeAsync(); }
 
@@ -141,8 +145,7 @@ public abstract class RunStoreContractTests : IAsyncLifetime
     {
         var run = await Store.CreateRunAsync(Tiny());
         await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(() => Store.RecordEpochAsync(run.Id, Report(1)))));
-        await using var db = await H.Contexts.CreateDbContextAsync();
-        Assert.Equal(1, await db.Epochs.CountAsync(e => e.RunId == run.Id));
+        Assert.Single((await Store.GetRunAsync(run.Id, withEpochs: true))!.EpochReports);
     }
 
     [Fact]
@@ -254,8 +257,6 @@ public abstract class RunStoreContractTests : IAsyncLifetime
         H.Clock.Advance(Lease + TimeSpan.FromSeconds(1)); // the worker died
         Assert.True(await Store.DeleteRunAsync(run.Id));
         Assert.Null(await Store.GetRunAsync(run.Id));
-        await using (var db = await H.Contexts.CreateDbContextAsync())
-            Assert.Equal(0, await db.Epochs.CountAsync(e => e.RunId == run.Id));
         Assert.False(await Store.DeleteRunAsync(run.Id));
 
         var queued = await Store.CreateRunAsync(Tiny(seed: 1));
@@ -348,7 +349,8 @@ public abstract class RunStoreContractTests : IAsyncLifetime
         var failed = await Store.CreateRunAsync(Tiny("baseline"));
         await Store.SetStatusAsync(failed.Id, RunStatus.Failed, "x"); // only succeeded runs are reused
 
-        var submitted = await H.Sweeps.SubmitAsync(request);
+        var sweeps = new SweepSubmitter(Store);
+        var submitted = await sweeps.SubmitAsync(request);
 
         Assert.Equal([earlier.Id], Ids(submitted.ReusedRuns));
         Assert.Equal(2, submitted.NewRuns.Count); // baseline, regularizer sigma 0.25
@@ -361,32 +363,49 @@ public abstract class RunStoreContractTests : IAsyncLifetime
         var listed = await Store.ListRunsAsync(new RunFilter(SweepId: sweep.Id));
         Assert.Equal(submitted.NewRuns.Select(r => r.Id).Append(earlier.Id).Order(), Ids(listed).Order());
 
-        var again = await H.Sweeps.SubmitAsync(request); // nothing succeeded since: the queued ones are created again
+        var again = await sweeps.SubmitAsync(request); // nothing succeeded since: the queued ones are created again
         Assert.Equal(2, again.NewRuns.Count);
+    }
+
+    protected static List<Guid> Ids(IEnumerable<RunEntity> runs) => runs.Select(r => r.Id).ToList();
+}
+
+/// <summary>The contract on EF Core (<see cref="EfRunStore"/>), plus what only a database shows: its rows and migrations.</summary>
+public abstract class EfRunStoreContractTests : RunStoreContractTests
+{
+    protected RunStoreHarness Ef => (RunStoreHarness)H;
+
+    [Fact]
+    public async Task Deleting_a_run_deletes_its_epoch_rows()
+    {
+        var run = await Ef.Store.CreateRunAsync(Tiny());
+        await Ef.Store.RecordEpochAsync(run.Id, new EpochReport(1, 2, 0.5, 0.8, 0.6, 0.7, 1e-3, 1.5, 1000, true));
+        Assert.True(await Ef.Store.DeleteRunAsync(run.Id));
+        await using var db = await Ef.Contexts.CreateDbContextAsync();
+        Assert.Equal(0, await db.Epochs.CountAsync(e => e.RunId == run.Id));
     }
 
     [Fact]
     public async Task Migrations_leave_no_pending_model_changes()
     {
-        await using var db = await H.Contexts.CreateDbContextAsync();
+        await using var db = await Ef.Contexts.CreateDbContextAsync();
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
         Assert.NotEmpty(await db.Database.GetAppliedMigrationsAsync());
         Assert.False(db.Database.HasPendingModelChanges());
     }
 
-    static List<Guid> Ids(IEnumerable<RunEntity> runs) => runs.Select(r => r.Id).ToList();
 }
 
 /// <summary>The contract on the embedded default: a SQLite file in a temp data folder.</summary>
-public sealed class SqliteRunStoreTests : RunStoreContractTests
+public sealed class SqliteRunStoreTests : EfRunStoreContractTests
 {
-    protected override Task<RunStoreHarness> StartAsync() => RunStoreHarness.StartAsync();
+    protected override async Task<IRunStoreUnderTest> StartAsync() => await RunStoreHarness.StartAsync();
 
     [Fact]
     public async Task The_database_file_lives_in_the_data_folder_in_wal_mode()
     {
         Assert.True(File.Exists(Path.Combine(H.DataFolder, RunStoreSetup.SqliteFileName)));
-        await using var db = await H.Contexts.CreateDbContextAsync();
+        await using var db = await Ef.Contexts.CreateDbContextAsync();
         await db.Database.OpenConnectionAsync();
         await using var command = db.Database.GetDbConnection().CreateCommand();
         command.CommandText = "PRAGMA journal_mode";
@@ -409,5 +428,24 @@ public sealed class SqliteRunStoreTests : RunStoreContractTests
             Task.Run(() => H.Store.TryAcquireLeaseAsync(run.Id, "process-1", TimeSpan.FromHours(1))),
             Task.Run(() => otherStore.TryAcquireLeaseAsync(run.Id, "process-2", TimeSpan.FromHours(1))));
         Assert.Equal(1, results.Count(r => r));
+    }
+}
+
+/// <summary>
+/// The same contract on the tests' in-memory store, which the API and dashboard tests use in place of the database: it
+/// must refuse, allow and stamp exactly what <see cref="EfRunStore"/> does.
+/// </summary>
+public sealed class FakeRunStoreContractTests : RunStoreContractTests
+{
+    protected override Task<IRunStoreUnderTest> StartAsync() => Task.FromResult<IRunStoreUnderTest>(new FakeRunStoreUnderTest());
+
+    sealed class FakeRunStoreUnderTest : IRunStoreUnderTest
+    {
+        readonly RobustLab.Tests.Loop.TempFolder _folder = new();
+        public FakeRunStoreUnderTest() => Store = new RobustLab.Tests.Api.FakeRunStore(_folder.Path, Clock);
+        public IRunStore Store { get; }
+        public ManualClock Clock { get; } = new(new DateTimeOffset(2025, 1, 1, 12, 0, 0, TimeSpan.Zero));
+        public string DataFolder => _folder.Path;
+        public ValueTask DisposeAsync() { _folder.Dispose(); return ValueTask.CompletedTask; }
     }
 }

@@ -14,11 +14,19 @@ public sealed class ManualClock(DateTimeOffset start) : TimeProvider
     public void Advance(TimeSpan by) => Now += by;
 }
 
+/// <summary>A run store under test, whatever keeps its runs, with the clock it reads and the data folder its runs live under.</summary>
+public interface IRunStoreUnderTest : IAsyncDisposable
+{
+    IRunStore Store { get; }
+    ManualClock Clock { get; }
+    string DataFolder { get; }
+}
+
 /// <summary>
 /// A migrated run store built the way the app builds it (AddRunStore + MigrateRunStoreAsync) on a fresh temp data folder,
 /// with a manual clock.
 /// </summary>
-public sealed class RunStoreHarness : IAsyncDisposable
+public sealed class RunStoreHarness : IRunStoreUnderTest
 {
     public required string DataFolder { get; init; }
     public required ServiceProvider Services { get; init; }

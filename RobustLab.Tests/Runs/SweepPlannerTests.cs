@@ -56,9 +56,9 @@ public sealed class SweepPlannerTests
             Methods = ["regularizer"], Sigma = Enumerable.Range(1, 25).Select(i => i / 100.0).ToList(),
             Alpha = Enumerable.Range(1, 10).Select(i => (double)i).ToList(), Seed = [0, 1, 2, 3, 4],
         };
-        Assert.Contains("sweep: 1250 runs exceed the limit of 1000", SweepPlanner.Validate(request));
+        Assert.Contains("1250 runs exceed the limit of 1000.", SweepPlanner.Validate(request).For("sweep"));
         var e = Assert.Throws<ArgumentException>(() => SweepPlanner.Expand(request));
-        Assert.Contains("sweep: 1250 runs exceed the limit of 1000", e.Message);
+        Assert.Contains("1250 runs exceed the limit of 1000", e.Message);
         Assert.Equal(1000, SweepPlanner.MaxRuns);
     }
 
@@ -70,15 +70,36 @@ public sealed class SweepPlannerTests
             Dataset = "", Methods = ["augmentation", "dropout"], Sigma = [-1, double.NaN], Copies = [0], Device = "tpu", Epochs = 0,
         });
         foreach (string field in new[] { "dataset", "methods", "sigma", "copies", "device", "epochs" })
-            Assert.Contains(errors, e => e.StartsWith(field, StringComparison.Ordinal));
+            Assert.True(errors.Has(field), field);
     }
 
     [Fact]
     public void Methods_without_their_parameter_lists_are_reported()
     {
         var errors = SweepPlanner.Validate(new SweepRequest { Dataset = "mnist10k", Methods = ["augmentation", "regularizer"] });
-        Assert.Contains(errors, e => e.StartsWith("sigma:"));
-        Assert.Contains(errors, e => e.StartsWith("copies:"));
-        Assert.Contains(errors, e => e.StartsWith("alpha:"));
+        Assert.Contains("augmentation and the regularizer need at least one sigma.", errors.For("sigma"));
+        Assert.Contains("augmentation needs at least one N~.", errors.For("copies"));
+        Assert.Contains("the regularizer needs at least one alpha.", errors.For("alpha"));
+    }
+
+    [Fact]
+    public void A_list_longer_than_the_limit_is_refused_with_one_message_and_its_values_are_not_looked_at()
+    {
+        var sigmas = Enumerable.Range(1, 100_000).Select(i => -(double)i).ToList(); // every one out of range
+        var errors = SweepValidation.Validate(Grid() with { Methods = ["regularizer"], Sigma = sigmas, Alpha = [1] });
+
+        Assert.Equal(["sigma"], errors.Fields);
+        Assert.Equal([$"sigma lists 100000 values; at most {RequestLimits.MaxListLength} are allowed."], errors.For("sigma"));
+    }
+
+    [Fact]
+    public void Many_bad_values_give_at_most_the_per_field_limit_of_messages_and_count_the_rest()
+    {
+        var sigmas = Enumerable.Range(1, RequestLimits.MaxListLength).Select(i => -(double)i).ToList();
+        var errors = SweepPlanner.Validate(Grid() with { Methods = ["regularizer"], Sigma = sigmas, Alpha = [1] });
+
+        var messages = errors.For("sigma");
+        Assert.Equal(RequestLimits.MaxProblemsPerField + 1, messages.Count);
+        Assert.Equal($"... and {RequestLimits.MaxListLength - RequestLimits.MaxProblemsPerField} more problems with sigma.", messages[^1]);
     }
 }

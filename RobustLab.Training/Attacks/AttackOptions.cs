@@ -24,16 +24,22 @@ public sealed record AttackOptions
     public int LbfgsConstantSteps { get; init; } = 10;
 
     /// <summary>The problems with these options, each naming its field; empty when valid.</summary>
-    public IReadOnlyList<string> Validate()
+    public IReadOnlyList<string> Validate() => Problems().Select(p => p.ToString()).ToList();
+
+    /// <summary>The problems with these options, each with the option it is about ("attacks", "attack-samples").</summary>
+    public IReadOnlyList<OptionProblem> Problems()
     {
-        var errors = new List<string>();
-        if (Attacks.Count == 0) errors.Add("attacks: name at least one attack.");
-        foreach (var name in Attacks)
+        var errors = new List<OptionProblem>();
+        if (Attacks.Count == 0) errors.Add(new("attacks", "must name at least one attack."));
+        foreach (var name in Attacks.Distinct())
             if (!AttackCatalog.Names.Contains(name))
-                errors.Add($"attacks: unknown attack '{name}'; use any of {string.Join(", ", AttackCatalog.Names)}.");
-        if (Attacks.Distinct().Count() != Attacks.Count) errors.Add("attacks: an attack is named twice.");
-        if (Samples is < 1 or > 10_000) errors.Add($"attack-samples must be in [1, 10000] (got {Samples}).");
-        if (BatchSize < 1) errors.Add($"attack batch size must be >= 1 (got {BatchSize}).");
+                errors.Add(new("attacks", $"names an unknown attack '{Shorten(name)}'; use any of {string.Join(", ", AttackCatalog.Names)}."));
+        if (Attacks.Distinct().Count() != Attacks.Count) errors.Add(new("attacks", "names an attack twice."));
+        if (Samples is < 1 or > 10_000) errors.Add(new("attack-samples", $"must be in [1, 10000] (got {Samples})."));
+        if (BatchSize < 1) errors.Add(new("attack-batch-size", $"must be >= 1 (got {BatchSize})."));
         return errors;
     }
+
+    // A name comes from a request: an error message echoes at most this much of it.
+    static string Shorten(string name) => name.Length <= 200 ? name : name[..200] + $"... ({name.Length} characters)";
 }

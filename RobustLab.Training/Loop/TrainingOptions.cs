@@ -5,7 +5,8 @@ namespace RobustLab.Training.Loop;
 
 /// <summary>
 /// Everything that defines a run. Unset hyperparameters take the paper's protocol for the model
-/// (PAPER.md section 4, see <see cref="Protocol"/>). Sigma is in [0, 1] pixel units.
+/// (docs/method.md, see <see cref="Protocol"/>). Sigma is in pixel units (images in [0, 1]); every number's range is
+/// <see cref="TrainingLimits"/>'.
 /// </summary>
 public sealed record TrainingOptions
 {
@@ -44,39 +45,49 @@ public sealed record TrainingOptions
     /// <summary>K: test images the attacks draw (the correctly classified ones are attacked).</summary>
     public int AttackSamples { get; init; } = 100;
 
-    /// <summary>The problems with these options, each naming its field; empty when valid.</summary>
-    public IReadOnlyList<string> Validate()
+    /// <summary>The problems with these options as text, each starting with the option's name; empty when valid.</summary>
+    public IReadOnlyList<string> Validate() => Problems().Select(p => p.ToString()).ToList();
+
+    /// <summary>The problems with these options, each with the option it is about; empty when valid.</summary>
+    public IReadOnlyList<OptionProblem> Problems()
     {
-        var errors = new List<string>();
-        void Check(bool ok, string message) { if (!ok) errors.Add(message); }
-        Check(double.IsFinite(Sigma) && Sigma >= 0, $"sigma must be a finite number >= 0 (got {Sigma}).");
-        Check(double.IsFinite(Alpha) && Alpha >= 0, $"alpha must be a finite number >= 0 (got {Alpha}).");
-        Check(Copies >= 0, $"copies must be >= 0 (got {Copies}).");
-        Check(Epochs is null or >= 1, $"epochs must be >= 1 (got {Epochs}).");
-        Check(TrainSubset is null or >= 10, $"train-subset must be >= 10 images (got {TrainSubset}).");
-        Check(TestSubset is null or >= 1, $"test-subset must be >= 1 (got {TestSubset}).");
-        Check(BatchSize is null or >= 1, $"batch-size must be >= 1 (got {BatchSize}).");
-        Check(LearningRate is null || (double.IsFinite(LearningRate.Value) && LearningRate > 0), $"lr must be a finite number > 0 (got {LearningRate}).");
-        Check(ValidationFraction is >= 0 and < 1, $"validation-fraction must be in [0, 1) (got {ValidationFraction}).");
-        Check(PlateauFactor is null or (> 0 and < 1), $"plateau-factor must be in (0, 1) (got {PlateauFactor}).");
-        Check(PlateauPatience is null or >= 0, $"plateau-patience must be >= 0 (got {PlateauPatience}).");
-        Check(EarlyStopPatience is null or >= 1, $"early-stop-patience must be >= 1 (got {EarlyStopPatience}).");
+        var errors = new List<OptionProblem>();
+        void Check(bool ok, string option, string message) { if (!ok) errors.Add(new(option, message)); }
+        void Number(double value, string option, double max) =>
+            Check(value is >= 0 && value <= max, option, $"must be a number in [0, {Show(max)}] (got {Show(value)}).");
+        void Whole(int? value, string option, int min, int max) =>
+            Check(value is null || (value >= min && value <= max), option, $"must be a whole number in [{Show(min)}, {Show(max)}] (got {value}).");
+        Number(Sigma, "sigma", TrainingLimits.MaxSigma);
+        Number(Alpha, "alpha", TrainingLimits.MaxAlpha);
+        Whole(Copies, "copies", 0, TrainingLimits.MaxCopies);
+        Whole(Epochs, "epochs", 1, TrainingLimits.MaxEpochs);
+        Whole(TrainSubset, "train-subset", TrainingLimits.MinTrainSubset, TrainingLimits.MaxSubset);
+        Whole(TestSubset, "test-subset", 1, TrainingLimits.MaxSubset);
+        Whole(BatchSize, "batch-size", 1, TrainingLimits.MaxBatchSize);
+        Check(LearningRate is null || LearningRate is > 0 and <= TrainingLimits.MaxLearningRate, "lr",
+            $"must be a number in (0, {Show(TrainingLimits.MaxLearningRate)}] (got {Show(LearningRate ?? 0)}).");
+        Check(ValidationFraction is >= 0 and < 1, "validation-fraction", $"must be in [0, 1) (got {Show(ValidationFraction)}).");
+        Check(PlateauFactor is null or (> 0 and < 1), "plateau-factor", $"must be in (0, 1) (got {Show(PlateauFactor ?? 0)}).");
+        Check(PlateauPatience is null or >= 0, "plateau-patience", $"must be >= 0 (got {PlateauPatience}).");
+        Check(EarlyStopPatience is null or >= 1, "early-stop-patience", $"must be >= 1 (got {EarlyStopPatience}).");
         if (Attacks.Count > 0)
-            errors.AddRange(new AttackOptions { Attacks = Attacks, Samples = AttackSamples }.Validate());
-        else if (AttackSamples is < 1 or > 10_000)
-            errors.Add($"attack-samples must be in [1, 10000] (got {AttackSamples}).");
+            errors.AddRange(new AttackOptions { Attacks = Attacks, Samples = AttackSamples }.Problems());
+        else if (AttackSamples is < 1 or > TrainingLimits.MaxAttackSamples)
+            errors.Add(new("attack-samples", $"must be in [1, {TrainingLimits.MaxAttackSamples}] (got {AttackSamples})."));
         if (Method == TrainingMethod.Augmentation)
         {
-            Check(Copies >= 1, $"copies must be >= 1 for augmentation (got {Copies}).");
-            Check(Sigma > 0, $"sigma must be > 0 for augmentation (got {Sigma}).");
+            Check(Copies >= 1, "copies", $"must be >= 1 for augmentation (got {Copies}).");
+            Check(Sigma > 0, "sigma", $"must be > 0 for augmentation (got {Show(Sigma)}).");
         }
         if (Method == TrainingMethod.Regularizer)
         {
-            Check(Sigma > 0, $"sigma must be > 0 for the regularizer (got {Sigma}).");
-            Check(Alpha > 0, $"alpha must be > 0 for the regularizer (got {Alpha}).");
+            Check(Sigma > 0, "sigma", $"must be > 0 for the regularizer (got {Show(Sigma)}).");
+            Check(Alpha > 0, "alpha", $"must be > 0 for the regularizer (got {Show(Alpha)}).");
         }
         return errors;
     }
+
+    static string Show(double value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The hyperparameters in force: these options' overrides on top of the model's protocol.</summary>
     public Protocol Resolve()

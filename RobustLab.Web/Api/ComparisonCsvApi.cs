@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using RobustLab.Training.Data;
 using RobustLab.Training.Loop;
 using RobustLab.Web.Comparison;
+using RobustLab.Web.Runs;
 
 namespace RobustLab.Web.Api;
 
@@ -40,7 +41,7 @@ public static class ComparisonCsvApi
     {
         var q = request.Query;
         string? Text(string name) => q.TryGetValue(name, out var v) && !string.IsNullOrWhiteSpace(v.ToString()) ? v.ToString().Trim() : null;
-        var errors = new RunRequestValidation.Errors();
+        var errors = new FieldProblems();
 
         string dataset = (Text("dataset") ?? "").ToLowerInvariant();
         if (dataset.Length == 0)

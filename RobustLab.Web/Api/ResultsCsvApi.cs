@@ -38,7 +38,7 @@ public static class ResultsCsvApi
 
     static async Task<Results<FileContentHttpResult, ValidationProblem>> ResultsCsv(HttpRequest request, IRunStore store, CancellationToken ct)
     {
-        var errors = new RunRequestValidation.Errors();
+        var errors = new FieldProblems();
         var filter = RunQuery.Parse(request, errors, defaultTake: PageSize);
         if (errors.Count > 0) return ApiProblems.Invalid(errors.ToProblem());
 
@@ -70,10 +70,10 @@ public static class ResultsCsvApi
 
     static IEnumerable<string> Row(RunEntity run)
     {
-        var o = RunView.ConfigOf(run);
+        var o = run.ReadOptions();
         Protocol? p = null;
         try { p = o.Resolve(); } catch (ArgumentException) { }
-        var m = RunView.MetricsOf(run);
+        var m = run.ReadMetrics();
         return
         [
             run.Id.ToString(), run.SweepId?.ToString() ?? "", run.Status.Name(), o.Dataset, o.Model, o.Method.Name(),

@@ -35,8 +35,9 @@ public static class RunAttacksApi
         string id, HttpContext context, AttackSubmitter submitter, CancellationToken ct)
     {
         if (!Guid.TryParse(id, out var runId)) return ApiProblems.RunNotFound(id);
-        var (request, bodyErrors) = await ApiJson.ReadBodyAsync<AttackRequest>(context);
-        if (request is null) return ApiProblems.Invalid(bodyErrors!);
+        var body = await ApiJson.ReadBodyAsync<AttackRequest>(context);
+        if (body.Problem is { } tooLarge) return tooLarge;
+        if (body.Value is not { } request) return ApiProblems.Invalid(body.Errors!);
 
         var submission = await submitter.SubmitAsync(runId, request.Attacks, request.Samples, ct);
         return submission.Outcome switch

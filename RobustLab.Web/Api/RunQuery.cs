@@ -12,7 +12,7 @@ public static class RunQuery
 {
     public const int MaxTake = 1000;
 
-    public static RunFilter Parse(HttpRequest request, RunRequestValidation.Errors errors, int defaultTake)
+    public static RunFilter Parse(HttpRequest request, FieldProblems errors, int defaultTake)
     {
         var q = request.Query;
         string? Text(string name) => q.TryGetValue(name, out var v) && !string.IsNullOrWhiteSpace(v.ToString()) ? v.ToString().Trim() : null;

@@ -44,7 +44,7 @@ public static class RunsApi
         api.MapPost("/runs/{id}/retry", RetryRun).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Queue a failed or cancelled run again; it resumes after its last finished epoch.");
         api.MapDelete("/runs/{id}", DeleteRun).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
-            .WithSummary("Delete a run that is not running, with its run folder.");
+            .WithSummary("Delete a run that no worker holds (queued, finished), with its waiting job and its run folder.");
         api.MapRunAttacks();
         api.MapRunFiles();
         api.MapResultsCsv();
@@ -52,13 +52,14 @@ public static class RunsApi
         return root;
     }
 
-    static async Task<Results<Created<RunView>, ValidationProblem>> CreateRun(
+    static async Task<Results<Created<RunView>, ValidationProblem, ProblemHttpResult>> CreateRun(
         HttpContext context, IRunStore store, IRunQueue queue, CancellationToken ct)
     {
-        var (request, bodyErrors) = await ApiJson.ReadBodyAsync<RunRequest>(context);
-        if (request is null) return ApiProblems.Invalid(bodyErrors!);
+        var body = await ApiJson.ReadBodyAsync<RunRequest>(context);
+        if (body.Problem is { } tooLarge) return tooLarge;
+        if (body.Value is not { } request) return ApiProblems.Invalid(body.Errors!);
 
-        var errors = new RunRequestValidation.Errors();
+        var errors = new FieldProblems();
         var options = RunRequestValidation.Validate(request, errors);
         if (errors.Count > 0) return ApiProblems.Invalid(errors.ToProblem());
 
@@ -69,7 +70,7 @@ public static class RunsApi
 
     static async Task<Results<Ok<RunView[]>, ValidationProblem>> ListRuns(HttpRequest request, IRunStore store, CancellationToken ct)
     {
-        var errors = new RunRequestValidation.Errors();
+        var errors = new FieldProblems();
         var filter = RunQuery.Parse(request, errors, defaultTake: 100);
         if (errors.Count > 0) return ApiProblems.Invalid(errors.ToProblem());
         var runs = await store.ListRunsAsync(filter, ct);
@@ -82,57 +83,47 @@ public static class RunsApi
         return run is null ? ApiProblems.RunNotFound(id) : TypedResults.Ok(RunView.From(run));
     }
 
+    // Cancel, retry and delete decide nothing here: RunActions holds the rules the dashboard uses too; this maps its outcome.
     static async Task<Results<Ok<RunView>, Accepted<RunView>, ProblemHttpResult>> CancelRun(
-        string id, IRunStore store, IRunQueue queue, CancellationToken ct)
+        string id, IRunStore store, IRunQueue queue, ILoggerFactory logs, CancellationToken ct)
     {
-        var run = await FindAsync(store, id, withEpochs: false, ct);
-        if (run is null) return ApiProblems.RunNotFound(id);
-        if (run.Status == RunStatus.Cancelled) return TypedResults.Ok(RunView.From(run));
-        if (run.Status.IsFinished())
-            return ApiProblems.Conflict(run, $"Run {run.Id} already finished ({run.Status.Name()}); there is nothing to cancel.");
-        // The queue marks the run in the store and signals an in-process worker at once.
-        if (!await queue.CancelAsync(run.Id, ct)) return ApiProblems.RunNotFound(id);
-
-        run = await store.GetRunAsync(run.Id, ct: ct);
-        if (run is null) return ApiProblems.RunNotFound(id);
-        // A queued run is cancelled at once; a running one has CancelRequested set and stops within one batch.
-        return run.Status.IsFinished() ? TypedResults.Ok(RunView.From(run)) : TypedResults.Accepted($"/api/runs/{run.Id}", RunView.From(run));
+        if (!Guid.TryParse(id, out var guid)) return ApiProblems.RunNotFound(id);
+        var result = await Actions(store, queue, logs).CancelAsync(guid, ct);
+        return result.Outcome switch
+        {
+            RunActionOutcome.Done => TypedResults.Ok(RunView.From(result.Run!)),
+            RunActionOutcome.Accepted => TypedResults.Accepted($"/api/runs/{guid}", RunView.From(result.Run!)),
+            _ => Problem(id, result),
+        };
     }
 
-    static async Task<Results<Accepted<RunView>, ProblemHttpResult>> RetryRun(string id, IRunStore store, IRunQueue queue, CancellationToken ct)
+    static async Task<Results<Accepted<RunView>, ProblemHttpResult>> RetryRun(
+        string id, IRunStore store, IRunQueue queue, ILoggerFactory logs, CancellationToken ct)
     {
-        var run = await FindAsync(store, id, withEpochs: false, ct);
-        if (run is null) return ApiProblems.RunNotFound(id);
-        if (run.Status is not (RunStatus.Failed or RunStatus.Cancelled))
-            return ApiProblems.Conflict(run, $"Only a failed or cancelled run can be retried; run {run.Id} is {run.Status.Name()}.");
-
-        var reset = await queue.RetryAsync(run.Id, ct);
-        if (reset is null)
-        {
-            // Changed between the read and the reset (deleted, or retried by someone else).
-            var now = await store.GetRunAsync(run.Id, ct: ct);
-            return now is null ? ApiProblems.RunNotFound(id) : ApiProblems.Conflict(now, $"Run {run.Id} is {now.Status.Name()} and cannot be retried now.");
-        }
-        return TypedResults.Accepted($"/api/runs/{reset.Id}", RunView.From(reset));
+        if (!Guid.TryParse(id, out var guid)) return ApiProblems.RunNotFound(id);
+        var result = await Actions(store, queue, logs).RetryAsync(guid, ct);
+        return result.Outcome == RunActionOutcome.Accepted
+            ? TypedResults.Accepted($"/api/runs/{guid}", RunView.From(result.Run!))
+            : Problem(id, result);
     }
 
     static async Task<Results<NoContent, ProblemHttpResult>> DeleteRun(
-        string id, IRunStore store, ILoggerFactory logs, CancellationToken ct)
+        string id, IRunStore store, IRunQueue queue, ILoggerFactory logs, CancellationToken ct)
     {
-        var run = await FindAsync(store, id, withEpochs: false, ct);
-        if (run is null) return ApiProblems.RunNotFound(id);
-        if (run.Status is RunStatus.Running or RunStatus.Evaluating)
-            return ApiProblems.Conflict(run, $"Run {run.Id} is {run.Status.Name()}; cancel it (POST /api/runs/{run.Id}/cancel) and delete it once it stopped.");
-        if (!await store.DeleteRunAsync(run.Id, ct))
-        {
-            var now = await store.GetRunAsync(run.Id, ct: ct);
-            return now is null ? ApiProblems.RunNotFound(id) : ApiProblems.Conflict(now,
-                $"Run {run.Id} is held by a worker (training it, or attacking it); cancel a training run, and delete it once it stopped.");
-        }
-        // The folder comes from the store's RunDir, never from the request.
-        RunFolderCleanup.Delete(run, logs.CreateLogger(typeof(RunsApi)));
-        return TypedResults.NoContent();
+        if (!Guid.TryParse(id, out var guid)) return ApiProblems.RunNotFound(id);
+        var result = await Actions(store, queue, logs).DeleteAsync(guid, ct);
+        return result.Outcome == RunActionOutcome.Deleted ? TypedResults.NoContent() : Problem(id, result);
     }
+
+    static RunActions Actions(IRunStore store, IRunQueue queue, ILoggerFactory logs) =>
+        new(store, queue, logs.CreateLogger<RunActions>());
+
+    static ProblemHttpResult Problem(string id, RunActionResult result) => result.Outcome switch
+    {
+        RunActionOutcome.NotFound => ApiProblems.RunNotFound(id),
+        RunActionOutcome.Conflict when result.Run is { } run => ApiProblems.Conflict(run, result.Message),
+        _ => TypedResults.Problem(statusCode: StatusCodes.Status500InternalServerError, title: "The run store failed", detail: result.Message),
+    };
 
     /// <summary>The run with this id; null for an unknown id and for text that is not an id.</summary>
     internal static async Task<RunEntity?> FindAsync(IRunStore store, string id, bool withEpochs, CancellationToken ct) =>

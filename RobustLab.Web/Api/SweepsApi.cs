@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using RobustLab.Training.Data;
-using RobustLab.Training.Models;
 using RobustLab.Web.Jobs;
 using RobustLab.Web.Runs;
 
@@ -28,13 +26,14 @@ public static class SweepsApi
         return api;
     }
 
-    static async Task<Results<Created<SweepView>, ValidationProblem>> CreateSweep(
+    static async Task<Results<Created<SweepView>, ValidationProblem, ProblemHttpResult>> CreateSweep(
         HttpContext context, IRunStore store, IRunQueue queue, SweepSubmitter submitter, CancellationToken ct)
     {
-        var (request, bodyErrors) = await ApiJson.ReadBodyAsync<SweepRequest>(context);
-        if (request is null) return ApiProblems.Invalid(bodyErrors!);
+        var body = await ApiJson.ReadBodyAsync<SweepRequest>(context);
+        if (body.Problem is { } tooLarge) return tooLarge;
+        if (body.Value is not { } request) return ApiProblems.Invalid(body.Errors!);
 
-        var errors = Validate(request);
+        var errors = SweepValidation.Validate(request);
         if (errors.Count > 0) return ApiProblems.Invalid(errors.ToProblem());
 
         SweepSubmission submission;
@@ -45,8 +44,8 @@ public static class SweepsApi
         catch (ArgumentException e)
         {
             // Validate ran the planner's checks already; this is a last line for anything it could not foresee.
-            var late = new RunRequestValidation.Errors();
-            late.Add(FieldOf(e.Message), e.Message);
+            var late = new FieldProblems();
+            late.Add("body", e.Message);
             return ApiProblems.Invalid(late.ToProblem());
         }
 
@@ -71,41 +70,5 @@ public static class SweepsApi
             if (await store.GetRunAsync(runId, ct: ct) is { } run) reused.Add(run);
         return TypedResults.Ok(new SweepView(sweep.Id, sweep.Dataset, sweep.Model, sweep.CreatedAt,
             created.Concat(reused).Select(RunView.From).ToArray(), reused.Count, created.Count));
-    }
-
-    /// <summary>
-    /// Every problem at once: the planner's (lists, sizes, shared settings, "sweep" when the grid is too large), what
-    /// the planner leaves to the catalogue (unknown data set or model, the API's epoch bound), and then each expanded run
-    /// through the same checks as POST /api/runs.
-    /// </summary>
-    static RunRequestValidation.Errors Validate(SweepRequest request)
-    {
-        var errors = new RunRequestValidation.Errors();
-        string dataset = (request.Dataset ?? "").Trim().ToLowerInvariant();
-        // A known data set that is not installed here is accepted: a remote worker may have it.
-        if (dataset.Length > 0 && !DatasetCatalog.Names.Contains(dataset))
-            errors.Add("dataset", $"unknown dataset '{request.Dataset}'; use one of {string.Join(", ", DatasetCatalog.Names)}.");
-        string model = (request.Model ?? "").Trim().ToLowerInvariant();
-        if (!ModelFactory.Architectures.Contains(model))
-            errors.Add("model", $"unknown model '{request.Model}'; use one of {string.Join(", ", ModelFactory.Architectures)}.");
-        if (request.Epochs is > RunRequestValidation.MaxEpochs)
-            errors.Add("epochs", $"epochs must be between 1 and {RunRequestValidation.MaxEpochs} (got {request.Epochs}).");
-
-        foreach (string message in SweepPlanner.Validate(request))
-            errors.Add(FieldOf(message), message);
-        if (errors.Count > 0) return errors;
-
-        foreach (var options in SweepPlanner.Expand(request))
-            RunRequestValidation.Validate(RunRequest.From(options), errors);
-        return errors;
-    }
-
-    /// <summary>The planner's messages start with the field: "sigma: ...", "train-subset must be ...", "sweep: ...".</summary>
-    static string FieldOf(string message)
-    {
-        int end = message.IndexOfAny([':', ' ']);
-        string cli = end > 0 ? message[..end] : "body";
-        var parts = cli.Split('-', StringSplitOptions.RemoveEmptyEntries);
-        return parts.Length == 0 ? "body" : parts[0] + string.Concat(parts.Skip(1).Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
     }
 }

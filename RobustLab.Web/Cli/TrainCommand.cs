@@ -19,14 +19,14 @@ public static class TrainCommand
         var dataset = new Option<string>("--dataset") { Description = $"Data set: {string.Join(", ", DatasetCatalog.Names)}.", Required = true };
         var model = new Option<string>("--model") { Description = $"Architecture: {string.Join(", ", ModelFactory.Architectures)}.", DefaultValueFactory = _ => "lenet" };
         var method = new Option<string>("--method") { Description = $"Training method: {string.Join(", ", TrainingMethods.Names)}.", DefaultValueFactory = _ => "baseline" };
-        var sigma = CliOptions.Double("--sigma", "Noise standard deviation in [0, 1] pixel units (augmentation, regularizer).");
-        var alpha = CliOptions.Double("--alpha", "Weight of the moment regularizer term (regularizer).");
-        var copies = CliOptions.Int("--copies", "N~: noisy copies of each image per epoch (augmentation).");
-        var epochs = CliOptions.Int("--epochs", "Maximum epochs (default: the paper's protocol, 100).");
-        var trainSubset = CliOptions.Int("--train-subset", "Use K training images, a random subset drawn from --seed (before the 10% validation split).");
+        var sigma = CliOptions.Double("--sigma", $"Noise standard deviation in pixel units (images in [0, 1]), in [0, {TrainingLimits.MaxSigma}] (augmentation, regularizer).");
+        var alpha = CliOptions.Double("--alpha", $"Weight of the moment regularizer term, in [0, {TrainingLimits.MaxAlpha}] (regularizer).");
+        var copies = CliOptions.Int("--copies", $"N~: noisy copies of each image per epoch, in [0, {TrainingLimits.MaxCopies}] (augmentation).");
+        var epochs = CliOptions.Int("--epochs", $"Maximum epochs, in [1, {TrainingLimits.MaxEpochs}] (default: the paper's protocol, 100).");
+        var trainSubset = CliOptions.Int("--train-subset", $"Use K training images, a random subset drawn from --seed (before the 10% validation split), in [{TrainingLimits.MinTrainSubset}, {TrainingLimits.MaxSubset}].");
         var testSubset = CliOptions.Int("--test-subset", "Evaluate on K test images (seeded shuffle).");
-        var batchSize = CliOptions.Int("--batch-size", "Batch size (default: the protocol's, 1000 for LeNet, 128 for AlexNet).");
-        var lr = CliOptions.Double("--lr", "Learning rate (default: the protocol's).");
+        var batchSize = CliOptions.Int("--batch-size", $"Batch size, in [1, {TrainingLimits.MaxBatchSize}] (default: the protocol's, 1000 for LeNet, 128 for AlexNet).");
+        var lr = CliOptions.Double("--lr", $"Learning rate, in (0, {TrainingLimits.MaxLearningRate}] (default: the protocol's).");
         var seed = CliOptions.Int("--seed", "Seed for weights, splits, noise and GNR (default 0).");
         var attacks = new Option<string?>("--attacks") { Description = $"Attacks to run after training, comma-separated or all: {string.Join(", ", AttackCatalog.Names)}." };
         var attackSamples = CliOptions.Int("--attack-samples", "Test images the attacks draw (default 100).");
@@ -74,7 +74,8 @@ public static class TrainCommand
                 Device = CliOptions.DeviceName(parsed.GetValue(device)),
                 Attacks = attackNames, AttackSamples = parsed.GetValue(attackSamples) ?? 100,
             };
-            if (problems.Count == 0) problems.AddRange(options.Validate().Select(m => m.StartsWith("--") ? m : "--" + m));
+            // The ranges are TrainingOptions' (TrainingLimits), the same as the API's and the form's.
+            if (problems.Count == 0) problems.AddRange(options.Problems().Select(p => $"--{p}"));
             if (problems.Count > 0) throw new UsageException(string.Join(" ", problems));
 
             return Run(context, options, Path.GetFullPath(parsed.GetValue(output)!), parsed.GetValue(json), parsed.GetValue(dataRoot));

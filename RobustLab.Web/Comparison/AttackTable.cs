@@ -1,6 +1,5 @@
 using RobustLab.Training.Attacks;
 using RobustLab.Training.Loop;
-using RobustLab.Web.Api;
 using RobustLab.Web.Runs;
 
 namespace RobustLab.Web.Comparison;
@@ -61,7 +60,7 @@ public sealed record AttackedRun(
     public static AttackedRun? From(RunEntity run)
     {
         if (run.Status != RunStatus.Succeeded || run.TestAccuracy is not { } accuracy || run.Gnr is not { } gnr) return null;
-        if (!HasAttacks(run.MetricsJson) || RunView.MetricsOf(run)?.Attacks is not { Attacks.Count: > 0 } report) return null;
+        if (!HasAttacks(run.MetricsJson) || run.ReadMetrics()?.Attacks is not { Attacks.Count: > 0 } report) return null;
         return new AttackedRun(run.Id, run.Method, run.Sigma, run.Alpha, run.Copies, run.Seed, accuracy, gnr,
             run.FinishedAt ?? run.UpdatedAt, report);
     }

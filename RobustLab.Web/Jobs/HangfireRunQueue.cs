@@ -34,4 +34,13 @@ public sealed class HangfireRunQueue(IBackgroundJobClient jobs, IRunStore store,
         await EnqueueAsync(run, ct);
         return run;
     }
+
+    public Task<bool> RemoveJobAsync(RunEntity run, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        if (string.IsNullOrEmpty(run.JobId)) return Task.FromResult(false);
+        // Only from Enqueued: a job a worker already took is left to find no run and do nothing (TrainRunJob), and the
+        // history of finished jobs stays as it was.
+        return Task.FromResult(jobs.ChangeState(run.JobId, new DeletedState(), EnqueuedState.StateName));
+    }
 }

@@ -12,49 +12,72 @@ public static class SweepPlanner
     /// <summary>Most runs one sweep may create.</summary>
     public const int MaxRuns = 1000;
 
-    /// <summary>Problems with the request, each starting with the field it names; empty when it can be expanded.</summary>
-    public static IReadOnlyList<string> Validate(SweepRequest request)
+    /// <summary>Problems with the request, by field; empty when it can be expanded.</summary>
+    public static FieldProblems Validate(SweepRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var errors = new List<string>();
-        if (string.IsNullOrWhiteSpace(request.Dataset)) errors.Add("dataset: a sweep needs a data set.");
-        if (request.Methods is null || request.Methods.Count == 0) errors.Add("methods: list at least one of baseline, augmentation, regularizer.");
+        // Lists first and alone: a list too long is refused without looking at its values.
+        var errors = ListLengths(request);
+        if (errors.Count > 0) return errors;
+
+        if (string.IsNullOrWhiteSpace(request.Dataset)) errors.Add("dataset", "a sweep needs a data set.");
+        if (request.Methods is null || request.Methods.Count == 0) errors.Add("methods", "list at least one of baseline, augmentation, regularizer.");
         var methods = new List<TrainingMethod>();
         foreach (string name in request.Methods ?? [])
         {
             try { methods.Add(TrainingMethods.Parse(name ?? "")); }
-            catch (ArgumentException e) { errors.Add("methods: " + e.Message[(e.Message.IndexOf(':') + 1)..].Trim()); }
+            catch (ArgumentException)
+            {
+                errors.Add("methods", $"unknown method '{RequestLimits.Echo(name)}'; use one of {string.Join(", ", TrainingMethods.Names)}.");
+            }
         }
         if (!DeviceQueues.TryQueueFor(request.Device, out _))
-            errors.Add($"device: unknown device '{request.Device}'; use cpu, cuda or cuda:N (N = 0, 1, ...).");
+            errors.Add("device", $"unknown device '{RequestLimits.Echo(request.Device)}'; use cpu, cuda or cuda:N (N = 0, 1, ...).");
         var sigmas = request.Sigma ?? [];
         var alphas = request.Alpha ?? [];
         var copies = request.Copies ?? [];
-        foreach (double s in sigmas.Where(s => !(double.IsFinite(s) && s > 0)).Distinct())
-            errors.Add($"sigma: every sigma must be a finite number > 0 (got {s}).");
-        foreach (double a in alphas.Where(a => !(double.IsFinite(a) && a > 0)).Distinct())
-            errors.Add($"alpha: every alpha must be a finite number > 0 (got {a}).");
-        foreach (int c in copies.Where(c => c < 1).Distinct())
-            errors.Add($"copies: every N~ must be >= 1 (got {c}).");
+        // The ranges are TrainingLimits' (the CLI's and a single run's); a listed value must also be one a method uses (> 0).
+        foreach (double s in sigmas.Where(s => !(s > 0 && s <= TrainingLimits.MaxSigma)).Distinct())
+            errors.Add("sigma", $"every sigma must be a number in (0, {Show(TrainingLimits.MaxSigma)}] (got {Show(s)}).");
+        foreach (double a in alphas.Where(a => !(a > 0 && a <= TrainingLimits.MaxAlpha)).Distinct())
+            errors.Add("alpha", $"every alpha must be a number in (0, {Show(TrainingLimits.MaxAlpha)}] (got {Show(a)}).");
+        foreach (int c in copies.Where(c => c is < 1 or > TrainingLimits.MaxCopies).Distinct())
+            errors.Add("copies", $"every N~ must be a whole number in [1, {TrainingLimits.MaxCopies}] (got {c}).");
         if (methods.Contains(TrainingMethod.Augmentation) || methods.Contains(TrainingMethod.Regularizer))
-            if (sigmas.Count == 0) errors.Add("sigma: augmentation and the regularizer need at least one sigma.");
-        if (methods.Contains(TrainingMethod.Augmentation) && copies.Count == 0) errors.Add("copies: augmentation needs at least one N~.");
-        if (methods.Contains(TrainingMethod.Regularizer) && alphas.Count == 0) errors.Add("alpha: the regularizer needs at least one alpha.");
+            if (sigmas.Count == 0) errors.Add("sigma", "augmentation and the regularizer need at least one sigma.");
+        if (methods.Contains(TrainingMethod.Augmentation) && copies.Count == 0) errors.Add("copies", "augmentation needs at least one N~.");
+        if (methods.Contains(TrainingMethod.Regularizer) && alphas.Count == 0) errors.Add("alpha", "the regularizer needs at least one alpha.");
 
-        // The shared settings, checked once on a template run (their messages already name the field).
+        // The shared settings, checked once on a template run.
         var shared = Template(request) with { Method = TrainingMethod.Baseline };
-        errors.AddRange(shared.Validate());
+        foreach (var problem in shared.Problems()) errors.Add(problem);
 
         long count = Count(request, methods);
-        if (count > MaxRuns) errors.Add(LimitMessage(count));
+        if (count > MaxRuns) errors.Add("sweep", LimitMessage(count));
         return errors;
     }
+
+    /// <summary>The lists longer than <see cref="RequestLimits.MaxListLength"/>; empty when none is.</summary>
+    public static FieldProblems ListLengths(SweepRequest request)
+    {
+        var errors = new FieldProblems();
+        foreach (var tooLong in new[]
+                 {
+                     RequestLimits.TooLong("methods", request.Methods), RequestLimits.TooLong("sigma", request.Sigma),
+                     RequestLimits.TooLong("alpha", request.Alpha), RequestLimits.TooLong("copies", request.Copies),
+                     RequestLimits.TooLong("seed", request.Seed), RequestLimits.TooLong("attacks", request.Attacks),
+                 })
+            if (tooLong is not null) errors.Add(tooLong);
+        return errors;
+    }
+
+    static string Show(double value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The runs of the sweep; throws an ArgumentException with every problem when <see cref="Validate"/> finds any.</summary>
     public static IReadOnlyList<TrainingOptions> Expand(SweepRequest request)
     {
         var errors = Validate(request);
-        if (errors.Count > 0) throw new ArgumentException(string.Join(" ", errors), nameof(request));
+        if (errors.Count > 0) throw new ArgumentException(string.Join(" ", errors.Select(e => e.Message)), nameof(request));
 
         var template = Template(request);
         var sigmas = request.Sigma.Distinct().ToList();
@@ -85,7 +108,7 @@ public static class SweepPlanner
         return runs;
     }
 
-    public static string LimitMessage(long count) => $"sweep: {count} runs exceed the limit of {MaxRuns}";
+    public static string LimitMessage(long count) => $"{count} runs exceed the limit of {MaxRuns}.";
 
     // Counted without expanding, so a request for a billion runs is refused without building them.
     static long Count(SweepRequest request, IEnumerable<TrainingMethod> methods)

@@ -40,12 +40,12 @@ public sealed class NewRunFormTests : IAsyncLifetime
         });
 
     [Theory]
-    [InlineData("-1", "every sigma must be a finite number > 0 (got -1)")]
+    [InlineData("-1", "every sigma must be a number in (0, 100] (got -1)")]
     [InlineData("abc", "'abc' is not a number")]
-    [InlineData("NaN", "every sigma must be a finite number > 0 (got NaN)")]
-    [InlineData("0.25, -1", "every sigma must be a finite number > 0 (got -1)")]
+    [InlineData("NaN", "every sigma must be a number in (0, 100] (got NaN)")]
+    [InlineData("0.25, -1", "every sigma must be a number in (0, 100] (got -1)")]
     [InlineData("abc, -1", "'abc' is not a number")]
-    [InlineData("abc, -1", "every sigma must be a finite number > 0 (got -1)")]
+    [InlineData("abc, -1", "every sigma must be a number in (0, 100] (got -1)")]
     public void Sigma_field_flags_a_negative_unreadable_or_nan_sigma(string sigma, string message)
     {
         var cut = _ctx.RenderPage();
@@ -59,15 +59,15 @@ public sealed class NewRunFormTests : IAsyncLifetime
     {
         var cut = _ctx.RenderPage();
         Type(cut, "epochs", "0");
-        AssertFlagged(cut, "epochs", "epochs must be >= 1 (got 0)");
+        AssertFlagged(cut, "epochs", "epochs must be a whole number in [1, 10000] (got 0)");
     }
 
     [Fact]
-    public void Epochs_over_the_api_bound_is_flagged_at_the_epochs_field()
+    public void Epochs_over_the_range_is_flagged_at_the_epochs_field()
     {
         var cut = _ctx.RenderPage();
-        Type(cut, "epochs", "1001");
-        AssertFlagged(cut, "epochs", "epochs must be between 1 and 1000 (got 1001)");
+        Type(cut, "epochs", "10001");
+        AssertFlagged(cut, "epochs", "epochs must be a whole number in [1, 10000] (got 10001)");
     }
 
     [Fact]

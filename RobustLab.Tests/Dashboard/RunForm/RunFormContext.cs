@@ -80,4 +80,5 @@ public sealed class BrokenRunQueue : IRunQueue
     public Task<string> EnqueueAsync(RunEntity run, CancellationToken ct = default) => throw new InvalidOperationException("the job storage is unreachable");
     public Task<bool> CancelAsync(Guid runId, CancellationToken ct = default) => Task.FromResult(false);
     public Task<RunEntity?> RetryAsync(Guid runId, CancellationToken ct = default) => Task.FromResult<RunEntity?>(null);
+    public Task<bool> RemoveJobAsync(RunEntity run, CancellationToken ct = default) => throw new InvalidOperationException("the job storage is unreachable");
 }

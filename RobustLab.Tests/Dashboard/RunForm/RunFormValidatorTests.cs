@@ -25,7 +25,7 @@ public sealed class RunFormValidatorTests : IAsyncLifetime
 
     public static TheoryData<string, string> BadFields => new()
     {
-        { "sigma", "-1" }, { "sigma", "0" }, { "alpha", "" }, { "alpha", "-2" }, { "epochs", "0" }, { "epochs", "1001" },
+        { "sigma", "-1" }, { "sigma", "0" }, { "alpha", "" }, { "alpha", "-2" }, { "epochs", "0" }, { "epochs", "10001" },
         { "device", "gpu" }, { "device", "cuda:-1" }, { "trainSubset", "5" }, { "testSubset", "0" }, { "batchSize", "0" },
         { "lr", "0" }, { "lr", "-0.1" }, { "sigma", "1e400" }, { "sigma", "NaN" }, { "copies", "0" },
     };

@@ -154,7 +154,7 @@ public class RunsPageTests : RunsDashboardContext
     {
         var run = AddRun(r => r.Status = RunStatus.Running);
         var page = RenderPage();
-        // Another tab cancels and deletes it meanwhile (the fake store only deletes runs that stopped).
+        // Another tab cancels and deletes it meanwhile.
         run.Status = RunStatus.Cancelled;
         Assert.True(Store.DeleteRunAsync(run.Id).Result);
 
@@ -171,6 +171,27 @@ public class RunsPageTests : RunsDashboardContext
 
         Assert.Contains($"/runs/{run.Id}", page.Find("button[data-action=details], a[data-action=details]").GetAttribute("href"));
         Assert.NotEmpty(page.FindAll("button[data-action=delete]"));
+    }
+
+    [Fact]
+    public async Task Deleting_a_queued_run_removes_it_its_waiting_job_and_its_folder()
+    {
+        var run = AddRun();
+        await Queue.EnqueueAsync(run);
+        Assert.Contains(run.JobId!, Queue.Waiting.Keys);
+        Directory.CreateDirectory(run.RunDir!);
+        var dialogs = Render<MudDialogProvider>();
+        var page = RenderPage();
+
+        page.Find("button[data-action=delete]").Click();
+        dialogs.WaitForAssertion(() => Assert.Contains(dialogs.FindAll("button"), b => b.TextContent.Trim() == "Delete"));
+        dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Delete").Click();
+
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("tr.rl-run-row")));
+        Assert.Null(await Store.GetRunAsync(run.Id));
+        Assert.DoesNotContain(run.JobId!, Queue.Waiting.Keys);
+        Assert.False(Directory.Exists(run.RunDir));
+        Assert.Contains(Snackbars, s => s.Severity == Severity.Success && s.Message.Contains("deleted"));
     }
 
     [Fact]

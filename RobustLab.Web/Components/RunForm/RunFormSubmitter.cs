@@ -1,6 +1,4 @@
 using RobustLab.Training.Data;
-using RobustLab.Web.Api;
-using RobustLab.Web.Jobs;
 using RobustLab.Web.Runs;
 
 namespace RobustLab.Web.Components.RunForm;
@@ -33,8 +31,7 @@ public sealed class RunFormSubmitter(IRunStore store, IRunQueue queue, SweepSubm
         catch (ArgumentException e)
         {
             // The store's last checks (say, a configuration too long to store): shown at the field the message names.
-            string field = RunFormValidator.FieldOf(e.Message);
-            var errors = new Dictionary<string, IReadOnlyList<string>> { [field] = [e.Message] };
+            var errors = new Dictionary<string, IReadOnlyList<string>> { [RunFormFields.Sweep] = [e.Message] };
             return RunFormResult.Invalid(errors, "Not queued: " + e.Message);
         }
     }
@@ -42,11 +39,12 @@ public sealed class RunFormSubmitter(IRunStore store, IRunQueue queue, SweepSubm
     async Task<RunFormResult> SubmitRunAsync(RunFormCheck check, CancellationToken ct)
     {
         // Exactly POST /api/runs: the same validation, then store and enqueue.
-        var errors = new RunRequestValidation.Errors();
+        var errors = new FieldProblems();
         var options = RunRequestValidation.Validate(RunRequest.From(check.Runs[0]), errors);
         if (errors.Count > 0)
         {
-            var byField = errors.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value);
+            var byField = errors.Fields.GroupBy(RunFormValidator.FormField)
+                .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.SelectMany(errors.For).ToList());
             return RunFormResult.Invalid(byField, "Fix the fields marked in red: " + Describe(byField));
         }
         var run = await store.CreateRunAsync(options, ct: ct);

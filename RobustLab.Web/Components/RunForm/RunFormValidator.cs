@@ -2,7 +2,6 @@ using System.Globalization;
 using RobustLab.Training.Data;
 using RobustLab.Training.Models;
 using RobustLab.Training.Loop;
-using RobustLab.Web.Api;
 using RobustLab.Web.Runs;
 
 namespace RobustLab.Web.Components.RunForm;
@@ -20,18 +19,18 @@ public sealed record RunFormCheck(
 }
 
 /// <summary>
-/// Reads the form's text and checks it with exactly the rules of POST /api/sweeps and POST /api/runs: the catalogue's
-/// data sets and models, the API's epoch bound, <see cref="SweepPlanner.Validate"/> (lists, parameters a method needs,
-/// device, shared settings, the size limit), then every expanded run through <see cref="RunRequestValidation"/>.
-/// What is added here is only what text needs: "abc" is not a number. Messages are keyed by the API's field names
-/// (<see cref="RunFormFields"/>), so each shows at its field.
+/// Reads the form's text and checks it with exactly the rules of POST /api/sweeps and POST /api/runs
+/// (<see cref="SweepValidation"/>: the catalogue's data sets and models, list lengths, the ranges of
+/// <see cref="TrainingLimits"/>, parameters a method needs, the size limit, then every expanded run through
+/// <see cref="RunRequestValidation"/>). What is added here is only what text needs: "abc" is not a number. Problems
+/// carry the API's field names (<see cref="RunFormFields"/>) as data, so each shows at its field.
 /// </summary>
 public static class RunFormValidator
 {
     public static RunFormCheck Check(RunFormModel model, IReadOnlyList<DatasetEntry>? datasets = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var errors = new RunRequestValidation.Errors();
+        var errors = new FieldProblems();
 
         var sigma = DoubleList(model.Sigma, RunFormFields.Sigma, errors);
         var alpha = DoubleList(model.Alpha, RunFormFields.Alpha, errors);
@@ -46,7 +45,7 @@ public static class RunFormValidator
         // Without attacks the sample count means nothing (as in the API, which checks it only with attacks).
         int? attackSamples = attacks.Count > 0 ? Int(model.AttackSamples, RunFormFields.AttackSamples, errors) : null;
         // A list whose every value was unreadable already says why; the planner's "needs at least one" would only repeat it.
-        var unreadable = errors.Keys.Where(field => field switch
+        var unreadable = errors.Fields.Where(field => field switch
         {
             RunFormFields.Sigma => sigma.Count == 0,
             RunFormFields.Alpha => alpha.Count == 0,
@@ -67,44 +66,27 @@ public static class RunFormValidator
             AttackSamples = attackSamples,
         };
 
-        // The same checks, in the same order, as POST /api/sweeps.
-        if (request.Dataset.Length > 0 && !DatasetCatalog.Names.Contains(request.Dataset))
-            errors.Add(RunFormFields.Dataset, $"unknown dataset '{model.Dataset}'; use one of {string.Join(", ", DatasetCatalog.Names)}.");
-        if (!ModelFactory.Architectures.Contains(request.Model))
-            errors.Add(RunFormFields.Model, $"unknown model '{model.Model}'; use one of {string.Join(", ", ModelFactory.Architectures)}.");
-        if (request.Epochs is > RunRequestValidation.MaxEpochs)
-            errors.Add(RunFormFields.Epochs, $"epochs must be between 1 and {RunRequestValidation.MaxEpochs} (got {request.Epochs}).");
-        foreach (string message in SweepPlanner.Validate(request))
-            if (!unreadable.Contains(FieldOf(message))) Add(errors, message);
-
+        // Exactly POST /api/sweeps' checks; a field whose text could not be read at all already says why.
         IReadOnlyList<TrainingOptions> runs = [];
-        if (errors.Count == 0)
+        try
         {
-            try
+            foreach (var problem in SweepValidation.Validate(request, out runs))
             {
-                runs = SweepPlanner.Expand(request);
-                foreach (var options in runs)
-                    RunRequestValidation.Validate(RunRequest.From(options), errors);
-                foreach (var options in runs) RunConfigKey.For(options);
+                string field = FormField(problem.Field);
+                if (!unreadable.Contains(field)) errors.Add(field, problem.Message);
             }
-            catch (ArgumentException e) { Add(errors, e.Message); }
-            if (errors.Count > 0) runs = [];
+            foreach (var options in runs) RunConfigKey.For(options);
         }
+        catch (ArgumentException e) { errors.Add(RunFormFields.Sweep, e.Message); }
+        if (errors.Count > 0) runs = [];
 
         return new RunFormCheck(request, runs,
-            errors.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value.Select(Unprefixed).ToList()),
+            errors.Fields.ToDictionary(f => f, f => errors.For(f)),
             Warnings(request, datasets));
     }
 
-    /// <summary>The field a message is about: "sigma: ...", "train-subset must be ...", "trainSubset must be ...", "sweep: ...".</summary>
-    public static string FieldOf(string message)
-    {
-        int end = message.IndexOfAny([':', ' ']);
-        string cli = end > 0 ? message[..end] : "";
-        var parts = cli.Split('-', StringSplitOptions.RemoveEmptyEntries);
-        string field = parts.Length == 0 ? "" : parts[0] + string.Concat(parts.Skip(1).Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
-        return Known.Contains(field) ? field : RunFormFields.Sweep;
-    }
+    /// <summary>The form field that shows a problem of this (API) field; the grid as a whole (and any other) is "sweep".</summary>
+    public static string FormField(string field) => Known.Contains(field) ? field : RunFormFields.Sweep;
 
     /// <summary>Why a model cannot take this data set's images, or null when it can (the rule is <see cref="ModelFactory.InputProblem"/>).</summary>
     public static string? ShapeProblem(string model, ImageShape shape) =>
@@ -116,15 +98,6 @@ public static class RunFormValidator
         RunFormFields.Copies, RunFormFields.Seed, RunFormFields.Epochs, RunFormFields.BatchSize, RunFormFields.Lr,
         RunFormFields.TrainSubset, RunFormFields.TestSubset, RunFormFields.Device, RunFormFields.Attacks, RunFormFields.AttackSamples,
     ];
-
-    static void Add(RunRequestValidation.Errors errors, string message) => errors.Add(FieldOf(message), message);
-
-    /// <summary>"sigma: every sigma must be ..." reads "every sigma must be ..." under the sigma field.</summary>
-    static string Unprefixed(string message)
-    {
-        int colon = message.IndexOf(": ", StringComparison.Ordinal);
-        return colon > 0 && !message[..colon].Contains(' ') ? message[(colon + 2)..] : message;
-    }
 
     static IReadOnlyList<string> Warnings(SweepRequest request, IReadOnlyList<DatasetEntry>? datasets)
     {
@@ -149,43 +122,43 @@ public static class RunFormValidator
 
     static readonly char[] Separators = [',', ';', ' ', '\t', '\n', '\r'];
 
-    static List<double> DoubleList(string? text, string field, RunRequestValidation.Errors errors)
+    static List<double> DoubleList(string? text, string field, FieldProblems errors)
     {
         var values = new List<double>();
         foreach (string token in Tokens(text))
         {
             if (double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out double v)) values.Add(v);
-            else errors.Add(field, $"'{token}' is not a number; separate values with commas, e.g. 0.125, 0.25, 0.5.");
+            else errors.Add(field, $"'{RequestLimits.Echo(token)}' is not a number; separate values with commas, e.g. 0.125, 0.25, 0.5.");
         }
         return values;
     }
 
-    static List<int> IntList(string? text, string field, string what, RunRequestValidation.Errors errors)
+    static List<int> IntList(string? text, string field, string what, FieldProblems errors)
     {
         var values = new List<int>();
         foreach (string token in Tokens(text))
         {
             if (int.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int v)) values.Add(v);
-            else errors.Add(field, $"'{token}' is not a whole number; every {what} must be one (separate values with commas).");
+            else errors.Add(field, $"'{RequestLimits.Echo(token)}' is not a whole number; every {what} must be one (separate values with commas).");
         }
         return values;
     }
 
-    static int? Int(string? text, string field, RunRequestValidation.Errors errors)
+    static int? Int(string? text, string field, FieldProblems errors)
     {
         string t = (text ?? "").Trim();
         if (t.Length == 0) return null;
         if (int.TryParse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int v)) return v;
-        errors.Add(field, $"'{t}' is not a whole number.");
+        errors.Add(field, $"'{RequestLimits.Echo(t)}' is not a whole number.");
         return null;
     }
 
-    static double? Double(string? text, string field, RunRequestValidation.Errors errors)
+    static double? Double(string? text, string field, FieldProblems errors)
     {
         string t = (text ?? "").Trim();
         if (t.Length == 0) return null;
         if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double v)) return v;
-        errors.Add(field, $"'{t}' is not a number.");
+        errors.Add(field, $"'{RequestLimits.Echo(t)}' is not a number.");
         return null;
     }
 

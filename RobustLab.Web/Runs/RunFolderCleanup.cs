@@ -1,6 +1,5 @@
-using RobustLab.Web.Runs;
 
-namespace RobustLab.Web.Api;
+namespace RobustLab.Web.Runs;
 
 /// <summary>
 /// Deletes a deleted run's folder. The path is the store's RunDir (decided by the server when the run was created, as

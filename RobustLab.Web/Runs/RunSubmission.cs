@@ -1,7 +1,4 @@
-using RobustLab.Web.Jobs;
-using RobustLab.Web.Runs;
-
-namespace RobustLab.Web.Api;
+namespace RobustLab.Web.Runs;
 
 /// <summary>Hands a stored run to the queue (which records the job id on the run); shared by run and sweep submission.</summary>
 public static class RunSubmission
