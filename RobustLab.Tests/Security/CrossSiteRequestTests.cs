@@ -50,6 +50,16 @@ public class CrossSiteRequestTests
         await ProblemAsync(await host.Client.SendAsync(delete), HttpStatusCode.Forbidden);
     }
 
+    [Fact]
+    public async Task A_websocket_handshake_from_another_origin_is_a_403_problem()
+    {
+        await using var host = await SecurityTestHost.StartAsync(SecurityTestHost.Loopback());
+        var handshake = new HttpRequestMessage(HttpMethod.Get, "/api/anything");
+        handshake.Headers.Add("Origin", "https://evil.example");
+        handshake.Headers.Add("Upgrade", "websocket");
+        await ProblemAsync(await host.Client.SendAsync(handshake), HttpStatusCode.Forbidden);
+    }
+
     [Theory]
     [InlineData("cross-site")]
     [InlineData("same-site")]

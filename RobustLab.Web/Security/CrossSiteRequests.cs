@@ -38,9 +38,14 @@ public sealed class CrossSiteRequests(RequestDelegate next, IOptions<SecurityOpt
         return next(context);
     }
 
+    /// <summary>
+    /// The WebSocket handshake is read from the headers (HTTP/1.1 Upgrade, HTTP/2 CONNECT), not from the WebSocket
+    /// feature, which middleware later in the pipeline may be the one to add.
+    /// </summary>
     static bool IsStateChanging(HttpRequest request) =>
         HttpMethods.IsPost(request.Method) || HttpMethods.IsPut(request.Method) || HttpMethods.IsPatch(request.Method) ||
-        HttpMethods.IsDelete(request.Method) || request.HttpContext.WebSockets.IsWebSocketRequest;
+        HttpMethods.IsDelete(request.Method) || HttpMethods.IsConnect(request.Method) ||
+        request.Headers.Upgrade.ToString().Contains("websocket", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Why the request comes from another site, or null when it does not (or says nothing either way).</summary>
     string? CrossSiteReason(HttpRequest request)
