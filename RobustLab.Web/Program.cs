@@ -18,6 +18,12 @@ builder.Services.AddRunsApi();
 builder.AddDashboard();
 
 var app = builder.Build();
+// A refusal to start (e.g. a public address with no account) is one line on stderr, before anything else is printed.
+if (StartupRefusal.Check(app.Services) is { } refusal)
+{
+    Console.Error.WriteLine($"error: {refusal}");
+    return 1;
+}
 app.UseRobustLabSecurity();
 app.MapHealthApi();
 app.MapRunsApi();
@@ -31,8 +37,8 @@ try
 }
 catch (Microsoft.Extensions.Options.OptionsValidationException e)
 {
-    // A refusal to start (e.g. a public address with no account) is one line, not a stack trace.
-    Console.Error.WriteLine($"error: {string.Join(" ", e.Failures)}");
+    // An options check that only runs when the host starts: still one line, not a stack trace.
+    Console.Error.WriteLine($"error: {StartupRefusal.Describe(e)}");
     return 1;
 }
 return 0;

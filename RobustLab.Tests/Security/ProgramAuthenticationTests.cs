@@ -62,6 +62,9 @@ public sealed class ProgramAuthenticationTests : IDisposable
         Assert.Single(errors);
         Assert.Contains("Security:Accounts", errors[0]);
         Assert.DoesNotContain("   at ", serve.Stderr);
+        // Nothing else on either stream: no log line, no "Hosting failed to start" with a stack trace on stdout.
+        Assert.True(serve.Stdout.Trim().Length == 0, $"stdout should be empty:\n{serve.Stdout}");
+        Assert.Equal(errors, serve.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 
     public void Dispose() => _folder.Dispose();

@@ -90,17 +90,19 @@ public sealed class SecurityTestHost : IAsyncDisposable
     }
 
     /// <summary>GET /login, then POST the form with its antiforgery token; returns the POST's response and the cookies.</summary>
-    public async Task<(HttpResponseMessage Response, string Cookies)> LogInAsync(string user, string password, bool withAntiforgery = true)
+    public async Task<(HttpResponseMessage Response, string Cookies)> LogInAsync(string user, string password, bool withAntiforgery = true,
+        string returnUrl = "/runs", string? remoteIp = null)
     {
         var page = await Client.GetAsync("/login");
         string html = await page.Content.ReadAsStringAsync();
         string cookies = Cookies(page);
-        var fields = new Dictionary<string, string> { ["user"] = user, ["password"] = password, ["returnUrl"] = "/runs" };
+        var fields = new Dictionary<string, string> { ["user"] = user, ["password"] = password, ["returnUrl"] = returnUrl };
         var token = Regex.Match(html, "<input type=\"hidden\" name=\"(__RequestVerificationToken)\" value=\"([^\"]+)\"");
         Assert.True(token.Success, "the login page has an antiforgery field");
         if (withAntiforgery) fields[token.Groups[1].Value] = WebUtility.HtmlDecode(token.Groups[2].Value);
         var post = new HttpRequestMessage(HttpMethod.Post, "/login") { Content = new FormUrlEncodedContent(fields) };
         post.Headers.Add("Cookie", cookies);
+        if (remoteIp is not null) post.Headers.Add(RemoteIpHeader, remoteIp);
         var response = await Client.SendAsync(post);
         return (response, Join(cookies, Cookies(response)));
     }

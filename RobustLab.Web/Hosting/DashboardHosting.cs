@@ -24,7 +24,9 @@ public static class DashboardHosting
     public static WebApplication MapDashboard(this WebApplication app)
     {
         app.MapStaticAssets();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // Blazor's own header ("frame-ancestors 'self'" as the whole policy) is off: SecureHeaders sends the app's
+        // complete Content-Security-Policy, whose frame-ancestors 'none' is stricter.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return app;
     }
 }

@@ -3,8 +3,11 @@ using Microsoft.Extensions.Options;
 namespace RobustLab.Web.Security;
 
 /// <summary>
-/// Adds the response headers every page and API answer carries. They are added when the response starts, so they
-/// survive an exception handler that clears the response, and a header an endpoint set itself is left alone.
+/// Sets the response headers every page, API answer, static file and /hangfire page carries. They are set when the
+/// response starts, after everything else has written its headers (this middleware runs first, so its OnStarting
+/// callback runs last): they survive an exception handler that clears the response, and they replace what a component
+/// set on its own (Blazor Server writes <c>frame-ancestors 'self'</c> as the whole policy), so that the app's policy is
+/// the one in force everywhere.
 /// Strict-Transport-Security is not here: UseRobustLabSecurity adds it with UseHsts, which sends it only over HTTPS
 /// and never for localhost.
 /// </summary>
@@ -41,10 +44,10 @@ public sealed class SecureHeaders(RequestDelegate next, IOptions<SecurityOptions
         {
             var (response, csp) = ((HttpResponse, string))state;
             var headers = response.Headers;
-            headers.TryAdd("X-Content-Type-Options", "nosniff");
-            headers.TryAdd("X-Frame-Options", "DENY");
-            headers.TryAdd("Referrer-Policy", "no-referrer");
-            headers.TryAdd("Content-Security-Policy", csp);
+            headers.XContentTypeOptions = "nosniff";
+            headers.XFrameOptions = "DENY";
+            headers["Referrer-Policy"] = "no-referrer";
+            headers.ContentSecurityPolicy = csp;
             return Task.CompletedTask;
         }, (context.Response, contentSecurityPolicy));
         return next(context);

@@ -5,7 +5,8 @@ using Microsoft.Extensions.Options;
 namespace RobustLab.Web.Security;
 
 /// <summary>
-/// Access control for the web app, in two calls from Program.cs:
+/// Access control for the web app (accounts and tokens, allowed hosts, cross-site requests, login limits, security
+/// headers), in two calls from Program.cs:
 /// <code>
 /// builder.AddRobustLabSecurity();   // after AddRobustLabHosting
 /// var app = builder.Build();
@@ -70,6 +71,8 @@ public static class SecurityExtensions
             o.SuppressXFrameOptionsHeader = true; // SecureHeaders sends DENY; antiforgery would send SAMEORIGIN first
         });
         services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
+        HostAllowList.Configure(services);
+        LoginRateLimits.AddLoginRateLimits(services);
         return builder;
     }
 
@@ -82,8 +85,10 @@ public static class SecurityExtensions
         app.UseHsts(); // HTTPS only, never for localhost
         if (mode.LoopbackClientsOnly)
             app.Use(RefuseRemotePeers);
+        app.UseMiddleware<CrossSiteRequests>();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseAntiforgery();
         app.MapLoginEndpoints();
         return app;

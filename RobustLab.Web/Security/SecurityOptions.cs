@@ -8,7 +8,9 @@ namespace RobustLab.Web.Security;
 /// "Security": {
 ///   "Accounts":  [ { "User": "alice", "PasswordHash": "AQAAAAIAAzQw..." } ],
 ///   "ApiTokens": [ { "Name": "sweep-script", "TokenHash": "sha256$9f86d0..." } ],
-///   "RequireAuthentication": null
+///   "RequireAuthentication": null,
+///   "AllowedHosts": [ "lab.example" ],
+///   "LoginLimits": { "PerClient": 20, "PerAccount": 10, "Window": "00:15:00" }
 /// }
 /// </example>
 public sealed class SecurityOptions
@@ -29,6 +31,22 @@ public sealed class SecurityOptions
 
     /// <summary>Replaces <see cref="SecureHeaders.DefaultContentSecurityPolicy"/> when set.</summary>
     public string? ContentSecurityPolicy { get; set; }
+
+    /// <summary>
+    /// The Host header values the server answers (ASP.NET Core's host filtering: "lab.example", "*.lab.example", "*" for
+    /// any). Empty (the default): the bound addresses plus localhost, 127.0.0.1 and [::1]; any host when bound to every
+    /// interface (0.0.0.0, [::], *) or to a Unix socket. See <see cref="HostAllowList"/>.
+    /// </summary>
+    public List<string> AllowedHosts { get; set; } = [];
+
+    /// <summary>
+    /// Origins besides the server's own (scheme://host[:port]) that may send POST, PUT, PATCH and DELETE requests, e.g.
+    /// the public origin of a reverse proxy that rewrites the Host header. See <see cref="CrossSiteRequests"/>.
+    /// </summary>
+    public List<string> AllowedOrigins { get; set; } = [];
+
+    /// <summary>Brute-force limits on POST /login (see <see cref="LoginRateLimits"/>).</summary>
+    public LoginLimitOptions LoginLimits { get; set; } = new();
 }
 
 public sealed class AccountOptions

@@ -40,6 +40,16 @@ public sealed class SecurityOptionsValidator(IConfiguration configuration) : IVa
             if (!ApiTokens.IsWellFormed(token.TokenHash))
                 failures.Add($"Security:ApiTokens:{i}:TokenHash is not 'sha256$' and 64 hex digits: make one with 'robustlab hash-password --token' (never the token itself).");
         }
+        var limits = options.LoginLimits;
+        if (limits.PerClient < 1)
+            failures.Add($"Security:LoginLimits:PerClient is {limits.PerClient}: give the number of login attempts a client may make per window (1 or more).");
+        if (limits.PerAccount < 1)
+            failures.Add($"Security:LoginLimits:PerAccount is {limits.PerAccount}: give the number of login attempts per user name per window (1 or more).");
+        if (limits.Window <= TimeSpan.Zero)
+            failures.Add($"Security:LoginLimits:Window is {limits.Window}: give a positive time span such as \"00:15:00\".");
+        foreach (string origin in options.AllowedOrigins)
+            if (!CrossSiteRequests.IsOrigin(origin))
+                failures.Add($"Security:AllowedOrigins: '{origin}' is not an origin: write scheme://host[:port], e.g. https://lab.example.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }
