@@ -1,3 +1,4 @@
+using RobustLab.Web.Security;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -42,8 +43,10 @@ public sealed class FakeApiHost : IAsyncDisposable
         builder.Services.AddSingleton<RunEvents>();
         builder.Services.AddSingleton<AttackSubmitter>();
         builder.Services.AddRunsApi();
+        builder.Services.AddOptions<SecurityOptions>();
         builder.Logging.ClearProviders();
         _app = builder.Build();
+        _app.UseMiddleware<CrossSiteRequests>(); // the app's content-type and origin rules apply to the API in front of it
         _app.MapRunsApi();
         _app.Start();
         Client = _app.GetTestClient();

@@ -105,13 +105,15 @@ public sealed class RunValidationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Json_labelled_as_a_form_as_curl_d_sends_it_is_accepted()
+    public async Task Json_labelled_as_a_form_is_refused_with_415_because_a_browser_may_send_forms_cross_site()
     {
+        // A page on another site can post a form (or text/plain) without a CORS preflight; only JSON is accepted.
         var response = await _host.Client.PostAsync("/api/runs",
             new StringContent("""{"dataset": "fashion-mnist"}""", System.Text.Encoding.UTF8, "application/x-www-form-urlencoded"));
 
-        await ApiAssert.JsonAsync(response, 201);
-        Assert.Single(_host.Queue.Enqueued);
+        var body = await ApiAssert.JsonAsync(response, 415);
+        Assert.Contains("application/json", body.GetProperty("detail").GetString());
+        Assert.Empty(_host.Queue.Enqueued);
     }
 
     [Theory]

@@ -45,8 +45,8 @@ public static class ApiJson
     {
         var request = context.Request;
         if (request.ContentLength > RequestLimits.MaxBodyBytes) return BodyRead<T>.TooLarge();
-        // The content type is not enforced: `curl -d '{...}'` sends JSON labelled as a form, and it should just work.
-        // A body that is not JSON fails to parse whatever its label, and the answer says to send JSON.
+        // The content type is enforced in front of the API (Security/CrossSiteRequests: 415 unless JSON); a body that
+        // still is not JSON fails to parse, and the answer says to send JSON.
         string label = request.ContentType is { } type && !type.Contains("json", StringComparison.OrdinalIgnoreCase)
             ? $" Send the request as JSON (Content-Type: application/json), not {RequestLimits.Echo(type)}." : "";
         var options = Strict(Options(context));
