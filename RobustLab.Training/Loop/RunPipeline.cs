@@ -15,8 +15,6 @@ namespace RobustLab.Training.Loop;
 public static class RunPipeline
 {
     public const string StateFolder = "state";
-    /// <summary>The stage reported when the attack suite failed after training; the message follows.</summary>
-    public const string AttacksFailedStage = "attacks failed: ";
 
     public static RunRecord Execute(TrainingOptions options, DatasetCatalog catalog, string runDir, RunCallbacks callbacks,
         CancellationToken ct, EvaluationOptions? evaluation = null)
@@ -31,7 +29,7 @@ public static class RunPipeline
 
         var data = catalog.Load(options.Dataset);
         CheckArchitectureFits(options.Model, data.Train.Shape);
-        callbacks.OnStage?.Invoke("training");
+        callbacks.OnStage?.Invoke(RunStage.Training);
         var trainer = new Trainer(options, data.Train, device);
         var record = new RunRecord
         {
@@ -51,7 +49,7 @@ public static class RunPipeline
         var outcome = trainer.Run(Path.Combine(runDir, StateFolder), progress, ct);
         using var model = outcome.Model;
 
-        callbacks.OnStage?.Invoke("evaluating");
+        callbacks.OnStage?.Invoke(RunStage.Evaluating);
         evaluation ??= new EvaluationOptions { Seed = options.Seed };
         double momentSigma = evaluation.MomentSigma ?? (options.Sigma > 0 ? options.Sigma : EvaluationOptions.BaselineMomentSigma);
         var test = TestSubset(data.Test, options.TestSubset, options.Seed);
@@ -69,10 +67,10 @@ public static class RunPipeline
         Directory.Delete(Path.Combine(runDir, StateFolder), recursive: true);
 
         // Attacks come after the save: if they fail (memory, a device error), the trained and evaluated run stands and
-        // the failure is reported as a stage; the run can be attacked again later.
+        // the failure is reported through OnStageFailed; the run can be attacked again later.
         if (options.Attacks.Count > 0)
         {
-            callbacks.OnStage?.Invoke("attacking");
+            callbacks.OnStage?.Invoke(RunStage.Attacking);
             var attackOptions = new AttackOptions { Attacks = options.Attacks, Samples = options.AttackSamples, Seed = evaluation.Seed };
             try
             {
@@ -82,10 +80,10 @@ public static class RunPipeline
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                callbacks.OnStage?.Invoke(AttacksFailedStage + e.Message.Split('\n')[0].Trim());
+                callbacks.OnStageFailed?.Invoke(RunStage.Attacking, e.Message.Split('\n')[0].Trim());
             }
         }
-        callbacks.OnStage?.Invoke("succeeded");
+        callbacks.OnStage?.Invoke(RunStage.Succeeded);
         return record;
     }
 

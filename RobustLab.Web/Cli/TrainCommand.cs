@@ -106,9 +106,9 @@ public static class TrainCommand
                 (batch.Epoch - 1 + (double)batch.Batch / batch.Batches) / batch.Epochs),
             OnStage: stage =>
             {
-                if (stage == "evaluating") progress.Update("evaluating: accuracy, GNR, moment gap", 1, force: true);
-                if (stage.StartsWith(RunPipeline.AttacksFailedStage, StringComparison.Ordinal)) Log(stage + " (the trained run is saved)");
+                if (stage == RunStage.Evaluating) progress.Update("evaluating: accuracy, GNR, moment gap", 1, force: true);
             },
+            OnStageFailed: (stage, message) => Log(stage.FailedLine(message) + " (the trained run is saved)"),
             OnAttack: p => progress.Update($"attacking: {p.Attack} ({p.AttackIndex + 1}/{p.Attacks}) {p.Done}/{p.Total} images",
                 (p.AttackIndex + (p.Total == 0 ? 1 : p.Done / (double)p.Total)) / p.Attacks));
 

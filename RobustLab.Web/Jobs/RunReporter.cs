@@ -89,18 +89,20 @@ public sealed class RunReporter(
         Publish();
     }
 
-    public void OnStage(string stage)
+    public void OnStage(RunStage stage)
     {
-        if (stage == "attacking")
+        switch (stage)
         {
-            // Still Evaluating: the attacks are part of the run's evaluation. Progress restarts at 0 for the suite.
-            OnAttackFraction(0, force: true);
-            return;
+            case RunStage.Attacking:
+                // Still Evaluating: the attacks are part of the run's evaluation. Progress restarts at 0 for the suite.
+                OnAttackFraction(0, force: true);
+                break;
+            case RunStage.Evaluating:
+                _fraction = 1;
+                Write("progress", s => s.UpdateProgressAsync(runId, _epoch, epochs, 1, null)); // no ETA for evaluation
+                SetStatusAsync(RunStatus.Evaluating).GetAwaiter().GetResult();
+                break;
         }
-        if (stage != "evaluating") return;
-        _fraction = 1;
-        Write("progress", s => s.UpdateProgressAsync(runId, _epoch, epochs, 1, null)); // no ETA for evaluation
-        SetStatusAsync(RunStatus.Evaluating).GetAwaiter().GetResult();
     }
 
     /// <summary>The attack suite's progress: the images done by this attack, as a share of every attack's images.</summary>

@@ -110,12 +110,12 @@ public sealed class TrainRunJob(
                 r => { log.Epoch(r); reporter.OnEpoch(r); }, reporter.OnBatch,
                 stage =>
                 {
-                    if (stage == "evaluating") log.Status(RunStatus.Evaluating);
-                    if (stage == "attacking") log.AttacksStarted(config.Attacks, config.AttackSamples);
-                    if (stage.StartsWith(RunPipeline.AttacksFailedStage, StringComparison.Ordinal)) log.Write(stage);
+                    if (stage == RunStage.Evaluating) log.Status(RunStatus.Evaluating);
+                    if (stage == RunStage.Attacking) log.AttacksStarted(config.Attacks, config.AttackSamples);
                     reporter.OnStage(stage);
                 },
-                a => { log.Attack(a); reporter.OnAttack(a); });
+                a => { log.Attack(a); reporter.OnAttack(a); },
+                (stage, message) => log.Write(stage.FailedLine(message)));
             var evaluation = _options.Evaluation is { } e ? e with { Seed = config.Seed } : null;
             var token = training.Token;
             // Training blocks for minutes to hours: a dedicated thread, not one of the thread pool's.
