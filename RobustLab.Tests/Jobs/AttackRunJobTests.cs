@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using RobustLab.Tests.Api;
+using RobustLab.Training.Attacks;
 using RobustLab.Training.Checkpoints;
 using RobustLab.Training.Data;
 using RobustLab.Training.Runtime;
@@ -142,6 +144,34 @@ public class AttackRunJobTests
         Assert.Equal(RunStatus.Succeeded, after.Status);
         Assert.Equal(run.MetricsJson, after.MetricsJson);
         Assert.Null(after.LeaseOwner);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_run_that_is_being_attacked_stops_the_attacks_and_the_run_keeps_its_metrics()
+    {
+        await using var lab = await JobEngineHost.StartAsync();
+        var run = await lab.SubmitAsync(JobEngineHost.TinyRun);
+        var trained = await lab.WaitUntilFinishedAsync(run.Id);
+        Assert.True(trained.Status == RunStatus.Succeeded, $"status {trained.Status}: {trained.Error}");
+        await lab.WaitForAsync(run.Id, r => r.LeaseOwner is null, TimeSpan.FromSeconds(10));
+
+        // The whole suite on every test image: minutes on this machine, so it is still attacking when the cancel comes.
+        using var scope = lab.Services.CreateScope();
+        var attacking = scope.ServiceProvider.GetRequiredService<AttackRunJob>().ExecuteAsync(
+            run.Id, [.. AttackCatalog.Names], 100, CancellationToken.None);
+        await lab.WaitForAsync(run.Id, r => (RunLog.Tail(r.RunDir) ?? []).Any(l => l.Contains("images (attack 1 of")), TimeSpan.FromMinutes(1));
+
+        var cancelled = Stopwatch.StartNew();
+        Assert.True(await lab.Queue.CancelAsync(run.Id));
+        await attacking.WaitAsync(TimeSpan.FromSeconds(30)); // ends without throwing: a cancel is not a failure
+        Assert.True(cancelled.Elapsed < TimeSpan.FromSeconds(30));
+
+        var after = (await lab.Store.GetRunAsync(run.Id))!;
+        Assert.Equal(RunStatus.Succeeded, after.Status);
+        Assert.Equal(trained.MetricsJson, after.MetricsJson);
+        Assert.Null(after.LeaseOwner);
+        Assert.Null(RunFolder.ReadRunJson(after.RunDir!).Metrics!.Attacks);
+        Assert.Equal("attacks cancelled; the run keeps its earlier metrics", RunLog.Tail(after.RunDir)![^1][21..]);
     }
 
     /// <summary>A run the store records as succeeded with metrics, whose folder holds nothing (no run.json, no weights).</summary>

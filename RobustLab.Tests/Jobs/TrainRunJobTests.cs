@@ -103,6 +103,8 @@ public class TrainRunJobTests
         await lab.WaitForAsync(run.Id, r => r.LeaseOwner is null, TimeSpan.FromSeconds(10));
         Assert.Null(done.TestAccuracy);
         Assert.True(done.Epoch < 100);
+        // Stopped by this job, not by a later delivery that found the cancel before it started.
+        Assert.Equal("status cancelled", RunLog.Tail(done.RunDir)!.Select(l => l[21..]).Last(l => l.StartsWith("status ")));
     }
 
     [Fact]
