@@ -6,6 +6,7 @@ using RobustLab.Tests.Api;
 using RobustLab.Training.Attacks;
 using RobustLab.Training.Checkpoints;
 using RobustLab.Training.Data;
+using RobustLab.Training.Loop;
 using RobustLab.Training.Runtime;
 using RobustLab.Web.Jobs;
 using RobustLab.Web.Runs;
@@ -50,15 +51,22 @@ public class AttackRunJobTests
         Assert.Equal("fgsm", fgsm.GetProperty("attack").GetString());
         Assert.Equal(report.GetProperty("attacked").GetInt32(), fgsm.GetProperty("attacked").GetInt32());
         Assert.InRange(report.GetProperty("attacked").GetInt32(), 1, 10);
-        // Everything else is as the training left it.
-        foreach (var field in before.EnumerateObject().Where(f => f.Name != "attacks"))
+        // Everything else is as the training left it; the timings gain the attacks' seconds.
+        foreach (var field in before.EnumerateObject().Where(f => f.Name is not ("attacks" or "timings")))
             Assert.True(field.Value.GetRawText() == metrics.GetProperty(field.Name).GetRawText(), $"{field.Name} changed");
+        var timingsBefore = before.GetProperty("timings").EnumerateArray().ToList();
+        var timingsAfter = metrics.GetProperty("timings").EnumerateArray().ToList();
+        Assert.Equal(["training", "evaluating"], timingsBefore.Select(t => t.GetProperty("stage").GetString()));
+        Assert.Equal(["training", "evaluating", "attacking"], timingsAfter.Select(t => t.GetProperty("stage").GetString()));
+        for (int i = 0; i < 2; i++) Assert.Equal(timingsBefore[i].GetRawText(), timingsAfter[i].GetRawText());
+        Assert.True(timingsAfter[2].GetProperty("seconds").GetDouble() > 0);
         Assert.Equal(0, attacked.GetProperty("config").GetProperty("attacks").GetArrayLength()); // the configuration stays as submitted
 
         string runDir = Path.Combine(app.DataFolder, "runs", id.ToString("N"));
         var record = RunFolder.ReadRunJson(runDir);
         Assert.Equal(["fgsm"], record.Metrics!.Attacks!.Attacks.Select(a => a.Attack));
         Assert.Equal(10, record.Metrics.Attacks.Samples);
+        Assert.Equal(timingsAfter[2].GetProperty("seconds").GetDouble(), record.Metrics.Timings.SecondsOf(RunStage.Attacking));
         Assert.Equal(before.GetProperty("testAccuracy").GetDouble(), record.Metrics.TestAccuracy);
         Assert.Equal(before.GetProperty("gnr").GetDouble(), record.Metrics.Gnr);
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using RobustLab.Training.Attacks;
 using RobustLab.Training.Checkpoints;
 using RobustLab.Training.Data;
@@ -19,6 +20,7 @@ public static class RunPipeline
     public static RunRecord Execute(TrainingOptions options, DatasetCatalog catalog, string runDir, RunCallbacks callbacks,
         CancellationToken ct, EvaluationOptions? evaluation = null)
     {
+        var clock = Stopwatch.StartNew();
         var errors = options.Validate();
         if (errors.Count > 0) throw new ArgumentException(string.Join(" ", errors));
         if (!ModelFactory.Architectures.Contains(options.Model.ToLowerInvariant()))
@@ -48,12 +50,17 @@ public static class RunPipeline
         };
         var outcome = trainer.Run(Path.Combine(runDir, StateFolder), progress, ct);
         using var model = outcome.Model;
+        // This attempt's training (with loading the data) plus the epochs an earlier attempt finished.
+        var timings = StageTimings.WithStage(null, RunStage.Training, clock.Elapsed.TotalSeconds +
+            outcome.Epochs.Where(e => e.Epoch <= outcome.ResumedAfterEpoch).Sum(e => e.Seconds));
+        clock.Restart();
 
         callbacks.OnStage?.Invoke(RunStage.Evaluating);
         evaluation ??= new EvaluationOptions { Seed = options.Seed };
         double momentSigma = evaluation.MomentSigma ?? (options.Sigma > 0 ? options.Sigma : EvaluationOptions.BaselineMomentSigma);
         var test = TestSubset(data.Test, options.TestSubset, options.Seed);
         var metrics = Evaluator.Evaluate(model, test, momentSigma, evaluation, device, ct);
+        metrics = metrics with { Timings = timings.WithStage(RunStage.Evaluating, clock.Elapsed.TotalSeconds) };
 
         record = record with
         {
@@ -74,8 +81,10 @@ public static class RunPipeline
             var attackOptions = new AttackOptions { Attacks = options.Attacks, Samples = options.AttackSamples, Seed = evaluation.Seed };
             try
             {
+                clock.Restart();
                 var report = AttackSuite.Run(model, test, attackOptions, device, callbacks.OnAttack, ct);
-                record = record with { Metrics = metrics with { Attacks = report } };
+                metrics = metrics with { Attacks = report, Timings = metrics.Timings.WithStage(RunStage.Attacking, clock.Elapsed.TotalSeconds) };
+                record = record with { Metrics = metrics };
                 RunFolder.WriteRunJson(runDir, record);
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -110,11 +119,14 @@ public static class RunPipeline
         return metrics with { Attacks = AttackSuite.Run(model, test, attacks, torchDevice, attackProgress, ct) };
     }
 
+    /// <summary>An attack suite's report on a run and the seconds it took.</summary>
+    public sealed record AttackedRun(AttackReport Report, double Seconds);
+
     /// <summary>
     /// Runs the attack suite on a finished run folder, on the run's own test subset and seed (as if the run had asked
-    /// for attacks), and records the report in its run.json. Returns the report.
+    /// for attacks), and records the report and its seconds in its run.json.
     /// </summary>
-    public static AttackReport AttackCheckpoint(string checkpointDir, DatasetCatalog catalog, AttackOptions attacks, string device,
+    public static AttackedRun AttackCheckpoint(string checkpointDir, DatasetCatalog catalog, AttackOptions attacks, string device,
         Action<AttackProgress>? progress, CancellationToken ct)
     {
         var errors = attacks.Validate();
@@ -128,9 +140,14 @@ public static class RunPipeline
         model.to(torchDevice);
         var data = catalog.Load(record.Config.Dataset);
         var test = TestSubset(data.Test, record.Config.TestSubset, record.Config.Seed);
+        var clock = Stopwatch.StartNew();
         var report = AttackSuite.Run(model, test, attacks with { Seed = record.Config.Seed }, torchDevice, progress, ct);
-        RunFolder.WriteRunJson(checkpointDir, record with { Metrics = record.Metrics with { Attacks = report } });
-        return report;
+        double seconds = clock.Elapsed.TotalSeconds;
+        RunFolder.WriteRunJson(checkpointDir, record with
+        {
+            Metrics = record.Metrics with { Attacks = report, Timings = record.Metrics.Timings.WithStage(RunStage.Attacking, seconds) },
+        });
+        return new AttackedRun(report, seconds);
     }
 
     // Always a seeded shuffle: some sets (mnist10k) are stored sorted by class, and the moment gap uses the first images.

@@ -81,7 +81,7 @@ public sealed class AttackRunJob(
             Publish(run); // the run page reads its log again
         }
 
-        var report = await lease.OnOwnThread(token => RunPipeline.AttackCheckpoint(runDir, catalog, attacks, run.Device, OnProgress, token));
+        var attacked = await lease.OnOwnThread(token => RunPipeline.AttackCheckpoint(runDir, catalog, attacks, run.Device, OnProgress, token));
 
         // Read the stored metrics again: they are what the report joins (run.json has it already).
         var current = await lease.Store.CallAsync(s => s.GetRunAsync(runId, ct: CancellationToken.None));
@@ -92,12 +92,12 @@ public sealed class AttackRunJob(
         }
         var stored = MetricsOf(current) ?? RunFolder.ReadRunJson(runDir).Metrics
             ?? throw new InvalidDataException($"Run {runId} has no metrics to add the attack report to.");
-        var metrics = stored with { Attacks = report };
+        var metrics = stored with { Attacks = attacked.Report, Timings = stored.Timings.WithStage(RunStage.Attacking, attacked.Seconds) };
         // The log line first: a page that reloads on the change then finds it.
-        log.AttacksFinished(report);
+        log.AttacksFinished(attacked.Report);
         await lease.Store.CallAsync(s => s.SetMetricsAsync(runId, metrics, CancellationToken.None));
         Publish(current);
-        logger.LogInformation("Run {RunId}: attacks finished ({Attacks}).", runId, string.Join(", ", report.Attacks.Select(a => a.Attack)));
+        logger.LogInformation("Run {RunId}: attacks finished ({Attacks}).", runId, string.Join(", ", attacked.Report.Attacks.Select(a => a.Attack)));
     }
 
     /// <summary>What each ending leaves in the run log (under the lease, before it is released); the run stays Succeeded.</summary>
