@@ -9,7 +9,7 @@ public enum RunStage { Training, Evaluating, Attacking, Succeeded }
 
 public static class RunStages
 {
-    /// <summary>The stage as run logs, run.json timings and the dashboard write it: "training", "evaluating", ...</summary>
+    /// <summary>The stage in words for people (the dashboard, the CLI): "training", "evaluating", "attacking", ...</summary>
     public static string Name(this RunStage stage) => stage.ToString().ToLowerInvariant();
 
     /// <summary>"attacks failed: {message}": how the run log and the CLI report a stage after the save that failed.</summary>
