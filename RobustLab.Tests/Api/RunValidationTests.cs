@@ -94,13 +94,12 @@ public sealed class RunValidationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_form_post_instead_of_json_is_a_400_problem_saying_to_send_json()
+    public async Task A_form_post_instead_of_json_is_a_415_problem_saying_to_send_json()
     {
         var response = await _host.Client.PostAsync("/api/runs", new FormUrlEncodedContent([new("dataset", "fashion-mnist")]));
 
-        var errors = await ApiAssert.ValidationErrorsAsync(response);
-        Assert.Equal(["body"], errors.Keys);
-        Assert.Contains("application/json", errors["body"][0]);
+        var body = await ApiAssert.JsonAsync(response, 415);
+        Assert.Contains("application/json", body.GetProperty("detail").GetString());
         Assert.Empty(_host.Store.Runs);
     }
 

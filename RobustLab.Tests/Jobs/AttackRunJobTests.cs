@@ -1,9 +1,12 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using RobustLab.Tests.Api;
+using RobustLab.Training.Attacks;
 using RobustLab.Training.Checkpoints;
 using RobustLab.Training.Data;
+using RobustLab.Training.Loop;
 using RobustLab.Training.Runtime;
 using RobustLab.Web.Jobs;
 using RobustLab.Web.Runs;
@@ -48,15 +51,22 @@ public class AttackRunJobTests
         Assert.Equal("fgsm", fgsm.GetProperty("attack").GetString());
         Assert.Equal(report.GetProperty("attacked").GetInt32(), fgsm.GetProperty("attacked").GetInt32());
         Assert.InRange(report.GetProperty("attacked").GetInt32(), 1, 10);
-        // Everything else is as the training left it.
-        foreach (var field in before.EnumerateObject().Where(f => f.Name != "attacks"))
+        // Everything else is as the training left it; the timings gain the attacks' seconds.
+        foreach (var field in before.EnumerateObject().Where(f => f.Name is not ("attacks" or "timings")))
             Assert.True(field.Value.GetRawText() == metrics.GetProperty(field.Name).GetRawText(), $"{field.Name} changed");
+        var timingsBefore = before.GetProperty("timings").EnumerateArray().ToList();
+        var timingsAfter = metrics.GetProperty("timings").EnumerateArray().ToList();
+        Assert.Equal(["training", "evaluating"], timingsBefore.Select(t => t.GetProperty("stage").GetString()));
+        Assert.Equal(["training", "evaluating", "attacking"], timingsAfter.Select(t => t.GetProperty("stage").GetString()));
+        for (int i = 0; i < 2; i++) Assert.Equal(timingsBefore[i].GetRawText(), timingsAfter[i].GetRawText());
+        Assert.True(timingsAfter[2].GetProperty("seconds").GetDouble() > 0);
         Assert.Equal(0, attacked.GetProperty("config").GetProperty("attacks").GetArrayLength()); // the configuration stays as submitted
 
         string runDir = Path.Combine(app.DataFolder, "runs", id.ToString("N"));
         var record = RunFolder.ReadRunJson(runDir);
         Assert.Equal(["fgsm"], record.Metrics!.Attacks!.Attacks.Select(a => a.Attack));
         Assert.Equal(10, record.Metrics.Attacks.Samples);
+        Assert.Equal(timingsAfter[2].GetProperty("seconds").GetDouble(), record.Metrics.Timings.SecondsOf(RunStage.Attacking));
         Assert.Equal(before.GetProperty("testAccuracy").GetDouble(), record.Metrics.TestAccuracy);
         Assert.Equal(before.GetProperty("gnr").GetDouble(), record.Metrics.Gnr);
 
@@ -142,6 +152,34 @@ public class AttackRunJobTests
         Assert.Equal(RunStatus.Succeeded, after.Status);
         Assert.Equal(run.MetricsJson, after.MetricsJson);
         Assert.Null(after.LeaseOwner);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_run_that_is_being_attacked_stops_the_attacks_and_the_run_keeps_its_metrics()
+    {
+        await using var lab = await JobEngineHost.StartAsync();
+        var run = await lab.SubmitAsync(JobEngineHost.TinyRun);
+        var trained = await lab.WaitUntilFinishedAsync(run.Id);
+        Assert.True(trained.Status == RunStatus.Succeeded, $"status {trained.Status}: {trained.Error}");
+        await lab.WaitForAsync(run.Id, r => r.LeaseOwner is null, TimeSpan.FromSeconds(10));
+
+        // The whole suite on every test image: minutes on this machine, so it is still attacking when the cancel comes.
+        using var scope = lab.Services.CreateScope();
+        var attacking = scope.ServiceProvider.GetRequiredService<AttackRunJob>().ExecuteAsync(
+            run.Id, [.. AttackCatalog.Names], 100, CancellationToken.None);
+        await lab.WaitForAsync(run.Id, r => (RunLog.Tail(r.RunDir) ?? []).Any(l => l.Contains("images (attack 1 of")), TimeSpan.FromMinutes(1));
+
+        var cancelled = Stopwatch.StartNew();
+        Assert.True(await lab.Queue.CancelAsync(run.Id));
+        await attacking.WaitAsync(TimeSpan.FromSeconds(30)); // ends without throwing: a cancel is not a failure
+        Assert.True(cancelled.Elapsed < TimeSpan.FromSeconds(30));
+
+        var after = (await lab.Store.GetRunAsync(run.Id))!;
+        Assert.Equal(RunStatus.Succeeded, after.Status);
+        Assert.Equal(trained.MetricsJson, after.MetricsJson);
+        Assert.Null(after.LeaseOwner);
+        Assert.Null(RunFolder.ReadRunJson(after.RunDir!).Metrics!.Attacks);
+        Assert.Equal("attacks cancelled; the run keeps its earlier metrics", RunLog.Tail(after.RunDir)![^1][21..]);
     }
 
     /// <summary>A run the store records as succeeded with metrics, whose folder holds nothing (no run.json, no weights).</summary>

@@ -103,6 +103,8 @@ public class TrainRunJobTests
         await lab.WaitForAsync(run.Id, r => r.LeaseOwner is null, TimeSpan.FromSeconds(10));
         Assert.Null(done.TestAccuracy);
         Assert.True(done.Epoch < 100);
+        // Stopped by this job, not by a later delivery that found the cancel before it started.
+        Assert.Equal("status cancelled", RunLog.Tail(done.RunDir)!.Select(l => l[21..]).Last(l => l.StartsWith("status ")));
     }
 
     [Fact]
@@ -173,6 +175,22 @@ public class TrainRunJobTests
         Assert.Equal(RunStatus.Cancelled, after!.Status);
         Assert.Null(after.LeaseOwner);
         Assert.False(Directory.Exists(after.RunDir!));
+    }
+
+    [Fact]
+    public async Task A_run_whose_loss_diverges_fails_with_a_message_naming_the_epoch_and_batch_and_no_metrics()
+    {
+        await using var lab = await JobEngineHost.StartAsync();
+        // lr 1e30 overflows the weights after the first step.
+        var run = await lab.SubmitAsync(JobEngineHost.TinyRun with { LearningRate = 1e30 });
+        var done = await lab.WaitUntilFinishedAsync(run.Id);
+
+        Assert.Equal(RunStatus.Failed, done.Status);
+        Assert.Matches(@"^training diverged: the loss became (NaN|infinite) at epoch 1, batch \d+ of 6; lower the learning rate", done.Error);
+        Assert.Null(done.TestAccuracy);
+        Assert.Null(done.MetricsJson);
+        Assert.StartsWith("status failed: training diverged: ", RunLog.Tail(done.RunDir)![^1][21..]);
+        await lab.WaitForAsync(run.Id, r => r.LeaseOwner is null, TimeSpan.FromSeconds(10));
     }
 
     [Fact]

@@ -49,6 +49,43 @@ public class RunPipelineTests
     }
 
     [Fact]
+    public void A_tiny_run_records_its_training_and_evaluation_seconds_which_sum_to_its_wall_time()
+    {
+        using var folder = new TempFolder();
+        var options = Options with { Epochs = 1, Method = TrainingMethod.Baseline, Sigma = 0, Alpha = 0, Attacks = ["fgsm"], AttackSamples = 20 };
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var record = RunPipeline.Execute(options, TrainingTestData.Catalog(), folder.Path, RunCallbacks.None, CancellationToken.None, FastEvaluation);
+        double wall = clock.Elapsed.TotalSeconds;
+
+        var timings = record.Metrics!.Timings!;
+        Assert.Equal([RunStage.Training, RunStage.Evaluating, RunStage.Attacking], timings.Select(t => t.Stage));
+        Assert.All(timings, t => Assert.True(t.Seconds > 0, $"{t.Stage}: {t.Seconds} s"));
+        // Training counts from the start (validation, loading the data); only the save falls between the stages.
+        double sum = timings.Sum(t => t.Seconds);
+        Assert.InRange(sum, 0.9 * wall - 0.5, wall);
+        Assert.True(timings.SecondsOf(RunStage.Training) >= record.Epochs.Sum(e => e.Seconds));
+        // run.json keeps the same numbers.
+        Assert.Equal(timings, RunFolder.ReadRunJson(folder.Path).Metrics!.Timings!);
+    }
+
+    [Fact]
+    public void A_run_whose_loss_diverges_stops_at_that_batch_and_saves_no_weights_or_metrics()
+    {
+        using var folder = new TempFolder();
+        var options = Options with { Epochs = 2, Method = TrainingMethod.Baseline, Sigma = 0, Alpha = 0, LearningRate = 1e30 };
+        var batches = new List<BatchProgress>();
+        var error = Assert.Throws<TrainingDivergedException>(() => RunPipeline.Execute(options, TrainingTestData.Catalog(), folder.Path,
+            new RunCallbacks(OnBatch: batches.Add), CancellationToken.None, FastEvaluation));
+
+        Assert.Equal(1, error.Epoch);
+        Assert.InRange(error.Batch, 2, 9); // the first batch's loss comes before any step
+        Assert.Equal(error.Batch - 1, batches.Count); // the diverged batch is not reported as done
+        Assert.Contains($"at epoch 1, batch {error.Batch} of 9", error.Message);
+        Assert.False(File.Exists(Path.Combine(folder.Path, RunFolder.ModelDatFile)));
+        Assert.False(File.Exists(Path.Combine(folder.Path, RunFolder.RunJsonFile)));
+    }
+
+    [Fact]
     public void Finished_run_folder_holds_weights_safetensors_and_a_complete_run_json()
     {
         using var folder = new TempFolder();

@@ -1,4 +1,5 @@
 using RobustLab.Training.Attacks;
+using RobustLab.Training.Loop;
 
 namespace RobustLab.Training.Evaluation;
 
@@ -28,4 +29,10 @@ public sealed record EvaluationResult(
 {
     /// <summary>Minimal adversarial perturbations (paper Table 1), when the run or the eval command asked for attacks.</summary>
     public AttackReport? Attacks { get; init; }
+
+    /// <summary>
+    /// Seconds spent in training, evaluation and each job after training (<see cref="StageSeconds"/>); null for runs
+    /// recorded before timings were kept and for evaluations of a checkpoint.
+    /// </summary>
+    public IReadOnlyList<StageSeconds>? Timings { get; init; }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using RobustLab.Training.Attacks;
 using RobustLab.Training.Checkpoints;
 using RobustLab.Training.Data;
@@ -15,12 +16,11 @@ namespace RobustLab.Training.Loop;
 public static class RunPipeline
 {
     public const string StateFolder = "state";
-    /// <summary>The stage reported when the attack suite failed after training; the message follows.</summary>
-    public const string AttacksFailedStage = "attacks failed: ";
 
     public static RunRecord Execute(TrainingOptions options, DatasetCatalog catalog, string runDir, RunCallbacks callbacks,
         CancellationToken ct, EvaluationOptions? evaluation = null)
     {
+        var clock = Stopwatch.StartNew();
         var errors = options.Validate();
         if (errors.Count > 0) throw new ArgumentException(string.Join(" ", errors));
         var device = TorchRuntime.ResolveDevice(options.Device);
@@ -29,7 +29,7 @@ public static class RunPipeline
 
         var data = catalog.Load(options.Dataset);
         if (ModelFactory.InputProblem(options.Model, data.Train.Shape) is { } misfit) throw new ArgumentException($"model: {misfit}");
-        callbacks.OnStage?.Invoke("training");
+        callbacks.OnStage?.Invoke(RunStage.Training);
         var trainer = new Trainer(options, data.Train, device);
         var record = new RunRecord
         {
@@ -48,12 +48,17 @@ public static class RunPipeline
         };
         var outcome = trainer.Run(Path.Combine(runDir, StateFolder), progress, ct);
         using var model = outcome.Model;
+        // This attempt's training (with loading the data) plus the epochs an earlier attempt finished.
+        var timings = StageTimings.WithStage(null, RunStage.Training, clock.Elapsed.TotalSeconds +
+            outcome.Epochs.Where(e => e.Epoch <= outcome.ResumedAfterEpoch).Sum(e => e.Seconds));
+        clock.Restart();
 
-        callbacks.OnStage?.Invoke("evaluating");
+        callbacks.OnStage?.Invoke(RunStage.Evaluating);
         evaluation ??= new EvaluationOptions { Seed = options.Seed };
         double momentSigma = evaluation.MomentSigma ?? (options.Sigma > 0 ? options.Sigma : EvaluationOptions.BaselineMomentSigma);
         var test = TestSubset(data.Test, options.TestSubset, options.Seed);
         var metrics = Evaluator.Evaluate(model, test, momentSigma, evaluation, device, ct);
+        metrics = metrics with { Timings = timings.WithStage(RunStage.Evaluating, clock.Elapsed.TotalSeconds) };
 
         record = record with
         {
@@ -67,23 +72,25 @@ public static class RunPipeline
         Directory.Delete(Path.Combine(runDir, StateFolder), recursive: true);
 
         // Attacks come after the save: if they fail (memory, a device error), the trained and evaluated run stands and
-        // the failure is reported as a stage; the run can be attacked again later.
+        // the failure is reported through OnStageFailed; the run can be attacked again later.
         if (options.Attacks.Count > 0)
         {
-            callbacks.OnStage?.Invoke("attacking");
+            callbacks.OnStage?.Invoke(RunStage.Attacking);
             var attackOptions = new AttackOptions { Attacks = options.Attacks, Samples = options.AttackSamples, Seed = evaluation.Seed };
             try
             {
+                clock.Restart();
                 var report = AttackSuite.Run(model, test, attackOptions, device, callbacks.OnAttack, ct);
-                record = record with { Metrics = metrics with { Attacks = report } };
+                metrics = metrics with { Attacks = report, Timings = metrics.Timings.WithStage(RunStage.Attacking, clock.Elapsed.TotalSeconds) };
+                record = record with { Metrics = metrics };
                 RunFolder.WriteRunJson(runDir, record);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                callbacks.OnStage?.Invoke(AttacksFailedStage + e.Message.Split('\n')[0].Trim());
+                callbacks.OnStageFailed?.Invoke(RunStage.Attacking, e.Message.Split('\n')[0].Trim());
             }
         }
-        callbacks.OnStage?.Invoke("succeeded");
+        callbacks.OnStage?.Invoke(RunStage.Succeeded);
         return record;
     }
 
@@ -110,11 +117,14 @@ public static class RunPipeline
         return metrics with { Attacks = AttackSuite.Run(model, test, attacks, torchDevice, attackProgress, ct) };
     }
 
+    /// <summary>An attack suite's report on a run and the seconds it took.</summary>
+    public sealed record AttackedRun(AttackReport Report, double Seconds);
+
     /// <summary>
     /// Runs the attack suite on a finished run folder, on the run's own test subset and seed (as if the run had asked
-    /// for attacks), and records the report in its run.json. Returns the report.
+    /// for attacks), and records the report and its seconds in its run.json.
     /// </summary>
-    public static AttackReport AttackCheckpoint(string checkpointDir, DatasetCatalog catalog, AttackOptions attacks, string device,
+    public static AttackedRun AttackCheckpoint(string checkpointDir, DatasetCatalog catalog, AttackOptions attacks, string device,
         Action<AttackProgress>? progress, CancellationToken ct)
     {
         var errors = attacks.Validate();
@@ -128,9 +138,14 @@ public static class RunPipeline
         model.to(torchDevice);
         var data = catalog.Load(record.Config.Dataset);
         var test = TestSubset(data.Test, record.Config.TestSubset, record.Config.Seed);
+        var clock = Stopwatch.StartNew();
         var report = AttackSuite.Run(model, test, attacks with { Seed = record.Config.Seed }, torchDevice, progress, ct);
-        RunFolder.WriteRunJson(checkpointDir, record with { Metrics = record.Metrics with { Attacks = report } });
-        return report;
+        double seconds = clock.Elapsed.TotalSeconds;
+        RunFolder.WriteRunJson(checkpointDir, record with
+        {
+            Metrics = record.Metrics with { Attacks = report, Timings = record.Metrics.Timings.WithStage(RunStage.Attacking, seconds) },
+        });
+        return new AttackedRun(report, seconds);
     }
 
     static ImageSet TestSubset(ImageSet test, int? count, int seed) => SeededSplit.Subset(test, count, seed);

@@ -124,9 +124,12 @@ public sealed class Trainer
                 perImage == 1 ? null : samples.remainder(perImage).ne(0));
             optimizer.zero_grad();
             var output = objective.Compute(model, batch);
+            // The loss is read once per batch anyway (for the epoch's mean): checked before the step it would corrupt.
+            float loss = output.Loss.item<float>();
+            if (!float.IsFinite(loss)) throw new TrainingDivergedException(epoch, b + 1, batches, loss);
             output.Loss.backward();
             optimizer.step();
-            lossSum += output.Loss.item<float>() * count;
+            lossSum += loss * count;
             correct += output.CleanLogits.argmax(1).eq(batch.Labels).sum().item<long>();
             callbacks.OnBatch?.Invoke(new BatchProgress(epoch, _protocol.Epochs, b + 1, batches));
         }

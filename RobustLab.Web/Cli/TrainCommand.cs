@@ -31,13 +31,19 @@ public static class TrainCommand
         var attacks = new Option<string?>("--attacks") { Description = $"Attacks to run after training, comma-separated or all: {string.Join(", ", AttackCatalog.Names)}." };
         var attackSamples = CliOptions.Int("--attack-samples", "Test images the attacks draw (default 100).");
         var device = CliOptions.Device();
-        var output = new Option<string>("--out") { Description = "Run folder (created; an unfinished run there resumes).", Required = true };
+        var output = new Option<string>("--out")
+        {
+            Description = "Run folder (created; a run there of the same configuration resumes, or is reported when finished; " +
+                          "a run of another configuration is refused unless --overwrite).",
+            Required = true,
+        };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace a run of another configuration in --out (its weights, run.json and resume state)." };
         var json = CliOptions.Json();
         var dataRoot = CliOptions.DataRoot();
 
         var command = new Command("train", "Train one network and evaluate it (accuracy, GNR, moment gap).")
         {
-            dataset, model, method, sigma, alpha, copies, epochs, trainSubset, testSubset, batchSize, lr, seed, attacks, attackSamples, device, output, json, dataRoot,
+            dataset, model, method, sigma, alpha, copies, epochs, trainSubset, testSubset, batchSize, lr, seed, attacks, attackSamples, device, output, overwrite, json, dataRoot,
         };
         command.SetAction(parsed =>
         {
@@ -78,17 +84,32 @@ public static class TrainCommand
             if (problems.Count == 0) problems.AddRange(options.Problems().Select(p => $"--{p}"));
             if (problems.Count > 0) throw new UsageException(string.Join(" ", problems));
 
-            return Run(context, options, Path.GetFullPath(parsed.GetValue(output)!), parsed.GetValue(json), parsed.GetValue(dataRoot));
+            return Run(context, options, FullPath(parsed.GetValue(output)!), parsed.GetValue(overwrite), parsed.GetValue(json), parsed.GetValue(dataRoot));
         });
         return command;
     }
 
-    static int Run(CliContext context, TrainingOptions options, string runDir, bool json, string? dataRoot)
+    static string FullPath(string path)
+    {
+        try { return Path.GetFullPath(path); }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            throw new UsageException($"--out: '{path}' is not a usable path ({CommandLineApp.OneLine(e.Message)}).");
+        }
+    }
+
+    static int Run(CliContext context, TrainingOptions options, string runDir, bool overwrite, bool json, string? dataRoot)
     {
         var catalog = new DatasetCatalog(CliOptions.Locations(dataRoot));
         var entry = catalog.Describe(options.Dataset);
         if (!entry.Found)
             throw new CliRuntimeException($"data set '{entry.Name}' is not on this machine (looked in {entry.Location}). To get it: {entry.HowToGet}");
+        if (OutFolder.Prepare(runDir, options, overwrite) == OutFolderState.Finished)
+        {
+            // The same command again: nothing left to train; report the finished run as the first time.
+            if (!json) context.Error.WriteLine($"{runDir} already holds this run, finished; its results follow (add --overwrite to train it again).");
+            return Report(context, options, RunFolder.ReadRunJson(runDir), runDir, json);
+        }
         CommandLineApp.RequireTorch();
 
         var progress = new ProgressLine(context.Error, context.Interactive);
@@ -107,9 +128,9 @@ public static class TrainCommand
                 (batch.Epoch - 1 + (double)batch.Batch / batch.Batches) / batch.Epochs),
             OnStage: stage =>
             {
-                if (stage == "evaluating") progress.Update("evaluating: accuracy, GNR, moment gap", 1, force: true);
-                if (stage.StartsWith(RunPipeline.AttacksFailedStage, StringComparison.Ordinal)) Log(stage + " (the trained run is saved)");
+                if (stage == RunStage.Evaluating) progress.Update("evaluating: accuracy, GNR, moment gap", 1, force: true);
             },
+            OnStageFailed: (stage, message) => Log(stage.FailedLine(message) + " (the trained run is saved)"),
             OnAttack: p => progress.Update($"attacking: {p.Attack} ({p.AttackIndex + 1}/{p.Attacks}) {p.Done}/{p.Total} images",
                 (p.AttackIndex + (p.Total == 0 ? 1 : p.Done / (double)p.Total)) / p.Attacks));
 
@@ -126,8 +147,17 @@ public static class TrainCommand
                 "Re-run the same command with the same --out to resume.");
             return ExitCodes.Cancelled;
         }
+        catch (TrainingDivergedException e)
+        {
+            progress.Clear();
+            throw new CliRuntimeException(e.Message, e);
+        }
         progress.Clear();
+        return Report(context, options, record, runDir, json);
+    }
 
+    static int Report(CliContext context, TrainingOptions options, RunRecord record, string runDir, bool json)
+    {
         var metrics = record.Metrics!;
         if (json)
         {

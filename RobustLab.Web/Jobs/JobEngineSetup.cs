@@ -46,6 +46,7 @@ public static class JobEngineSetup
             .UseRecommendedSerializerSettings()
             .UseLogProvider(new SafeHangfireLogProvider(sp.GetRequiredService<ILoggerFactory>())));
 
+        services.AddScoped<LeasedRunJob>();
         services.AddScoped<TrainRunJob>();
         services.AddSingleton<IRunQueue, HangfireRunQueue>();
         services.AddScoped<AttackRunJob>();

@@ -8,7 +8,8 @@ namespace RobustLab.Web.Jobs;
 
 /// <summary>
 /// Where one executing run reports to: the run store (status, progress, epochs, metrics) and <see cref="RunEvents"/>.
-/// Store calls go through one gate, so the heartbeat and the training thread never use the store at the same time.
+/// Store calls go through the job's <see cref="StoreGate"/>, so the heartbeat and the training thread never use the store
+/// at the same time.
 /// The training callbacks (<see cref="OnEpoch"/>, <see cref="OnBatch"/>, <see cref="OnStage"/>, <see cref="OnAttack"/>)
 /// run on the training thread and wait for their write; in-epoch and attack progress is written at most once per progress
 /// interval. A failed progress or epoch write is logged and training goes on: the epoch is in the resume state and is
@@ -16,9 +17,8 @@ namespace RobustLab.Web.Jobs;
 /// suite's fraction done (below 1; see <see cref="AttackFraction"/>), which the dashboard shows as "attacking".
 /// </summary>
 public sealed class RunReporter(
-    IRunStore store, RunEvents events, Guid runId, int epochs, TimeSpan progressInterval, ILogger logger) : IDisposable
+    StoreGate store, RunEvents events, Guid runId, int epochs, TimeSpan progressInterval, ILogger logger)
 {
-    readonly SemaphoreSlim _gate = new(1, 1);
     readonly List<double> _epochSeconds = [];
     readonly Stopwatch _sinceProgress = new(), _inEpoch = new();
     RunStatus _status = RunStatus.Running;
@@ -27,23 +27,12 @@ public sealed class RunReporter(
 
     public RunStatus Status => _status;
 
-    /// <summary>Runs one store call under the gate.</summary>
-    public async Task<T> WithStoreAsync<T>(Func<IRunStore, Task<T>> call, CancellationToken ct = default)
-    {
-        await _gate.WaitAsync(ct);
-        try { return await call(store); }
-        finally { _gate.Release(); }
-    }
-
-    public Task WithStoreAsync(Func<IRunStore, Task> call, CancellationToken ct = default) =>
-        WithStoreAsync(async s => { await call(s); return true; }, ct);
-
     /// <summary>Records the epochs an earlier attempt finished (from its resume state) once, and starts the ETA from them.</summary>
     public async Task BackfillAsync(IReadOnlyList<EpochReport> reports)
     {
         foreach (var report in reports)
         {
-            await WithStoreAsync(s => s.RecordEpochAsync(runId, report));
+            await store.CallAsync(s => s.RecordEpochAsync(runId, report));
             _epochSeconds.Add(report.Seconds);
             _epoch = report.Epoch;
         }
@@ -52,7 +41,7 @@ public sealed class RunReporter(
 
     public async Task SetStatusAsync(RunStatus status, string? error = null)
     {
-        await WithStoreAsync(s => s.SetStatusAsync(runId, status, error));
+        await store.CallAsync(s => s.SetStatusAsync(runId, status, error));
         _status = status;
         if (status == RunStatus.Running) _inEpoch.Restart(); // the pace of the first epoch counts from here
         Publish(error: error);
@@ -60,7 +49,7 @@ public sealed class RunReporter(
 
     public async Task SucceededAsync(EvaluationResult metrics)
     {
-        await WithStoreAsync(s => s.SetMetricsAsync(runId, metrics));
+        await store.CallAsync(s => s.SetMetricsAsync(runId, metrics));
         _fraction = 1; // the store sets it too
         await SetStatusAsync(RunStatus.Succeeded);
     }
@@ -89,18 +78,20 @@ public sealed class RunReporter(
         Publish();
     }
 
-    public void OnStage(string stage)
+    public void OnStage(RunStage stage)
     {
-        if (stage == "attacking")
+        switch (stage)
         {
-            // Still Evaluating: the attacks are part of the run's evaluation. Progress restarts at 0 for the suite.
-            OnAttackFraction(0, force: true);
-            return;
+            case RunStage.Attacking:
+                // Still Evaluating: the attacks are part of the run's evaluation. Progress restarts at 0 for the suite.
+                OnAttackFraction(0, force: true);
+                break;
+            case RunStage.Evaluating:
+                _fraction = 1;
+                Write("progress", s => s.UpdateProgressAsync(runId, _epoch, epochs, 1, null)); // no ETA for evaluation
+                SetStatusAsync(RunStatus.Evaluating).GetAwaiter().GetResult();
+                break;
         }
-        if (stage != "evaluating") return;
-        _fraction = 1;
-        Write("progress", s => s.UpdateProgressAsync(runId, _epoch, epochs, 1, null)); // no ETA for evaluation
-        SetStatusAsync(RunStatus.Evaluating).GetAwaiter().GetResult();
     }
 
     /// <summary>The attack suite's progress: the images done by this attack, as a share of every attack's images.</summary>
@@ -140,7 +131,7 @@ public sealed class RunReporter(
 
     void Write(string what, Func<IRunStore, Task> call)
     {
-        try { WithStoreAsync(call).GetAwaiter().GetResult(); }
+        try { store.CallAsync(call).GetAwaiter().GetResult(); }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             logger.LogWarning(e, "Run {RunId}: could not write {What} to the run store; training goes on.", runId, what);
@@ -150,6 +141,4 @@ public sealed class RunReporter(
     void Publish(EpochReport? finished = null, string? error = null) =>
         events.Publish(new RunProgress(runId, _status, _epoch, epochs, _fraction,
             _status is RunStatus.Running ? EtaSeconds() : null, error, DateTimeOffset.UtcNow, finished));
-
-    public void Dispose() => _gate.Dispose();
 }
