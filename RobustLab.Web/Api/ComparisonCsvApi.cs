@@ -14,7 +14,10 @@ namespace RobustLab.Web.Api;
 /// (default: the data set's, <see cref="FairComparison.DefaultTolerance"/>); gnr is trapezoid (default, the runs'
 /// <c>gnr</c>) or mean (<c>gnrMean</c>); rows=best (default) gives the most robust eligible setting per method, as the
 /// page's table, rows=all every setting with its eligible and best flags. Accuracy and GNR are fractions; each row is a
-/// setting averaged over its seeds. Without a baseline run there is nothing to compare: 409 saying to run one first.
+/// setting averaged over its seeds: <c>seeds</c> is n, the <c>...Std</c> columns the sample standard deviation over them
+/// (empty for one seed), <c>welchPValue</c> the p-value of the Welch test of the best regulariser's GNR against the best
+/// augmentation's, on those two rows (empty where there is no test). The seed columns come last, so the earlier columns
+/// keep their places. Without a baseline run there is nothing to compare: 409 saying to run one first.
 /// </summary>
 public static class ComparisonCsvApi
 {
@@ -22,6 +25,7 @@ public static class ComparisonCsvApi
     [
         "dataset", "model", "method", "sigma", "alpha", "copies", "seeds", "testAccuracy", "gnr", "gnrScalar",
         "trainingSeconds", "eligible", "best", "baselineAccuracy", "tolerancePercent", "threshold",
+        "testAccuracyStd", "gnrStd", "trainingSecondsStd", "baselineSeeds", "baselineAccuracyStd", "welchPValue",
     ];
 
     /// <summary>Maps GET /api/comparison.csv; returns the group so access control can be applied to it.</summary>
@@ -86,15 +90,20 @@ public static class ComparisonCsvApi
         var csv = new StringBuilder();
         csv.Append(string.Join(',', Columns)).Append('\n');
         var settings = allRows ? result.Settings : result.Settings.Where(s => s.Best);
+        var advantage = result.Advantage;
         foreach (var s in settings)
         {
             var r = s.Result;
+            bool tested = s.Best && (r == advantage.Regularizer || r == advantage.Augmentation);
             string[] row =
             [
                 result.Dataset, result.Model, r.Setting.Method.Name(), N(r.Setting.Sigma), N(r.Setting.Alpha),
                 r.Setting.Copies.ToString(CultureInfo.InvariantCulture), r.Seeds.ToString(CultureInfo.InvariantCulture),
                 N(r.Accuracy), N(r.Gnr), result.Scalar.Name(), N(r.TrainingSeconds), B(s.Eligible), B(s.Best),
                 N(result.Baseline?.Accuracy), N(result.TolerancePercent), N(result.Baseline?.Threshold),
+                N(r.AccuracySpread.Std), N(r.GnrSpread.Std), N(r.TrainingSecondsSpread.Std),
+                result.Baseline?.Runs.ToString(CultureInfo.InvariantCulture) ?? "", N(result.Baseline?.AccuracySpread.Std),
+                N(tested ? advantage.Test?.PValue : null),
             ];
             csv.Append(string.Join(',', row)).Append('\n');
         }

@@ -9,7 +9,8 @@ namespace RobustLab.Web.Comparison;
 /// them the most robust of each method is reported, and the regulariser is matched to the smallest number of noisy
 /// augmentation copies N~ that reaches its robustness.
 /// <para>
-/// Choices: runs that differ only in seed are one setting, averaged (accuracy, GNR, training seconds); the baseline
+/// Choices: runs that differ only in seed are one setting, averaged (accuracy, GNR, training seconds, each with its seed
+/// spread; whether the regulariser's lead exceeds that spread is <see cref="RegularizerAdvantage"/>); the baseline
 /// accuracy is the mean over every baseline run (all seeds) of the data set and model. A model exactly at baseline minus
 /// tolerance is eligible. Ties in GNR go to the higher accuracy, then to the cheaper training.
 /// </para>
@@ -48,15 +49,17 @@ public sealed class FairComparison
             return new FairComparisonResult(dataset, model, tolerance, scalar, null,
                 settings.Select(s => new ComparedSetting(s, Eligible: false, Best: false)).ToList(), [],
                 EquivalentFolds.Missing(FoldsOutcome.NoBaseline,
-                    "No baseline yet, so no model can be compared: run a baseline first."));
+                    "No baseline yet, so no model can be compared: run a baseline first."),
+                RegularizerAdvantage.Of([]));
         }
 
-        var baseline = new BaselineReference(baselineRuns.Average(r => r.Accuracy), baselineRuns.Average(r => r.GnrOf(scalar)),
-            baselineRuns.Count, tolerance);
+        var baseline = new BaselineReference(SeedSpread.Of(baselineRuns, r => r.Accuracy), SeedSpread.Of(baselineRuns, r => r.GnrOf(scalar)),
+            tolerance);
         var eligible = settings.Where(s => s.Accuracy >= baseline.Threshold - Epsilon).ToList();
         var best = eligible.GroupBy(s => s.Setting.Method).OrderBy(g => g.Key).Select(g => MostRobust(g)).ToList();
         var compared = settings.Select(s => new ComparedSetting(s, eligible.Contains(s), best.Contains(s))).ToList();
-        return new FairComparisonResult(dataset, model, tolerance, scalar, baseline, compared, best, Folds(eligible, best));
+        return new FairComparisonResult(dataset, model, tolerance, scalar, baseline, compared, best, Folds(eligible, best),
+            RegularizerAdvantage.Of(best));
     }
 
     /// <summary>Highest GNR; ties: higher accuracy, then fewer training seconds, then the setting's label.</summary>
@@ -113,9 +116,13 @@ public sealed class FairComparison
         "The comparison keeps only models whose clean accuracy is at least the baseline's minus the tolerance.";
 }
 
-/// <summary>The baseline every model is held to: mean accuracy (and GNR) over its runs, and the eligibility threshold.</summary>
-public sealed record BaselineReference(double Accuracy, double Gnr, int Runs, double TolerancePercent)
+/// <summary>The baseline every model is held to: accuracy (and GNR) over its runs, and the eligibility threshold (from the mean).</summary>
+public sealed record BaselineReference(SeedSpread AccuracySpread, SeedSpread GnrSpread, double TolerancePercent)
 {
+    public double Accuracy => AccuracySpread.Mean;
+    public double Gnr => GnrSpread.Mean;
+    public int Runs => AccuracySpread.N;
+
     /// <summary>The lowest eligible accuracy (a fraction): baseline accuracy minus the tolerance.</summary>
     public double Threshold => Accuracy - TolerancePercent / 100;
 }
@@ -139,7 +146,8 @@ public sealed record EquivalentFolds(
 
 public sealed record FairComparisonResult(
     string Dataset, string Model, double TolerancePercent, GnrScalar Scalar, BaselineReference? Baseline,
-    IReadOnlyList<ComparedSetting> Settings, IReadOnlyList<SettingResult> BestPerMethod, EquivalentFolds Folds)
+    IReadOnlyList<ComparedSetting> Settings, IReadOnlyList<SettingResult> BestPerMethod, EquivalentFolds Folds,
+    RegularizerAdvantage Advantage)
 {
     public bool HasBaseline => Baseline is not null;
 

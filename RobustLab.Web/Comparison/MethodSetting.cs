@@ -36,14 +36,25 @@ public sealed record MethodSetting(TrainingMethod Method, double Sigma, double A
     static string F(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
 }
 
-/// <summary>A setting's runs averaged over seeds: mean accuracy, mean GNR (the chosen scalar), mean training seconds.</summary>
-public sealed record SettingResult(MethodSetting Setting, double Accuracy, double Gnr, double TrainingSeconds, int Seeds, IReadOnlyList<Guid> RunIds)
+/// <summary>
+/// A setting's runs over seeds: accuracy, GNR (the chosen scalar) and training seconds as mean and spread. The means
+/// are what the comparisons rank by; the spreads are their error bars.
+/// </summary>
+public sealed record SettingResult(
+    MethodSetting Setting, SeedSpread AccuracySpread, SeedSpread GnrSpread, SeedSpread TrainingSecondsSpread, IReadOnlyList<Guid> RunIds)
 {
-    /// <summary>Groups runs by setting and averages each group over its runs (seeds); ordered by method, N~, alpha, sigma.</summary>
+    public double Accuracy => AccuracySpread.Mean;
+    public double Gnr => GnrSpread.Mean;
+    public double TrainingSeconds => TrainingSecondsSpread.Mean;
+
+    /// <summary>The number of runs averaged (one per seed).</summary>
+    public int Seeds => RunIds.Count;
+
+    /// <summary>Groups runs by setting and takes each group's spread over its runs (seeds); ordered by method, N~, alpha, sigma.</summary>
     public static IReadOnlyList<SettingResult> Average(IEnumerable<ComparisonRun> runs, GnrScalar scalar) =>
         runs.GroupBy(r => r.Setting)
-            .Select(g => new SettingResult(g.Key, g.Average(r => r.Accuracy), g.Average(r => r.GnrOf(scalar)),
-                g.Average(r => r.TrainingSeconds), g.Count(), g.Select(r => r.Id).ToList()))
+            .Select(g => new SettingResult(g.Key, SeedSpread.Of(g, r => r.Accuracy), SeedSpread.Of(g, r => r.GnrOf(scalar)),
+                SeedSpread.Of(g, r => r.TrainingSeconds), g.Select(r => r.Id).ToList()))
             .OrderBy(s => s.Setting.Method).ThenBy(s => s.Setting.Copies).ThenBy(s => s.Setting.Alpha).ThenBy(s => s.Setting.Sigma)
             .ToList();
 }

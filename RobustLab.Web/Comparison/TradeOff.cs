@@ -5,7 +5,7 @@ namespace RobustLab.Web.Comparison;
 /// <summary>
 /// The accuracy-robustness trade-off (paper Fig. 2) for one data set and model: test accuracy and GNR against the
 /// training sigma, one line per method setting (each N~ for augmentation, each alpha for the regulariser), the
-/// baseline as a reference level, all averaged over seeds; and every setting as an accuracy-vs-GNR point with the
+/// baseline as a reference level, all averaged over seeds with their spread (the error bars); and every setting as an accuracy-vs-GNR point with the
 /// Pareto front (no other setting has both higher accuracy and higher GNR).
 /// </summary>
 public sealed class TradeOff
@@ -20,7 +20,7 @@ public sealed class TradeOff
             .Select(g => new TradeOffSeries(g.First().Setting.LineLabel, g.Key.Method,
                 g.Key.Method == TrainingMethod.Regularizer ? g.Key.Alpha : null,
                 g.Key.Method == TrainingMethod.Augmentation ? g.Key.Copies : null,
-                g.OrderBy(s => s.Setting.Sigma).Select(s => new TradeOffPoint(s.Setting.Sigma, s.Accuracy, s.Gnr, s.Seeds)).ToList()))
+                g.OrderBy(s => s.Setting.Sigma).Select(s => new TradeOffPoint(s.Setting.Sigma, s.AccuracySpread, s.GnrSpread)).ToList()))
             .ToList();
         return new TradeOffResult(series, baselineSetting, settings, ParetoFront(settings));
     }
@@ -40,8 +40,13 @@ public sealed class TradeOff
         accuracyQ >= accuracyP && gnrQ >= gnrP && (accuracyQ > accuracyP || gnrQ > gnrP);
 }
 
-/// <summary>One point of a trade-off line: the training sigma and the seed-averaged accuracy and GNR.</summary>
-public sealed record TradeOffPoint(double Sigma, double Accuracy, double Gnr, int Seeds);
+/// <summary>One point of a trade-off line: the training sigma and the accuracy and GNR over seeds (mean and spread).</summary>
+public sealed record TradeOffPoint(double Sigma, SeedSpread AccuracySpread, SeedSpread GnrSpread)
+{
+    public double Accuracy => AccuracySpread.Mean;
+    public double Gnr => GnrSpread.Mean;
+    public int Seeds => AccuracySpread.N;
+}
 
 /// <summary>One line: a method with its fixed N~ (augmentation) or alpha (regulariser), over training sigma.</summary>
 public sealed record TradeOffSeries(string Name, TrainingMethod Method, double? Alpha, int? Copies, IReadOnlyList<TradeOffPoint> Points);

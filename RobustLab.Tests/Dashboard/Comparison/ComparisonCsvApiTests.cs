@@ -87,9 +87,10 @@ public sealed class ComparisonCsvApiTests : IAsyncLifetime
         Assert.Equal(string.Join(',', ComparisonCsvApi.Columns), lines[0]);
         Assert.Equal(
             [
-                "cifar10,lenet,baseline,0,0,0,1,0.9,0.3,trapezoid,21,true,true,0.9,0.39,0.8961",
-                "cifar10,lenet,augmentation,0.25,0,6,1,0.9,0.6,trapezoid,140,true,true,0.9,0.39,0.8961",
-                "cifar10,lenet,regularizer,0.25,1.5,0,1,0.899,0.75,trapezoid,24.75,true,true,0.9,0.39,0.8961",
+                // One seed each: no standard deviation, no Welch test.
+                "cifar10,lenet,baseline,0,0,0,1,0.9,0.3,trapezoid,21,true,true,0.9,0.39,0.8961,,,,1,,",
+                "cifar10,lenet,augmentation,0.25,0,6,1,0.9,0.6,trapezoid,140,true,true,0.9,0.39,0.8961,,,,1,,",
+                "cifar10,lenet,regularizer,0.25,1.5,0,1,0.899,0.75,trapezoid,24.75,true,true,0.9,0.39,0.8961,,,,1,,",
             ],
             lines.Skip(1));
     }
@@ -103,12 +104,43 @@ public sealed class ComparisonCsvApiTests : IAsyncLifetime
 
         var strict = (await _client.GetStringAsync("/api/comparison.csv?dataset=cifar10&model=lenet&rows=all&tolerance=0")).TrimEnd('\n').Split('\n');
         Assert.Equal(4, strict.Length);
-        Assert.EndsWith("0.89,0.75,trapezoid,10,false,false,0.9,0,0.9", strict[2]);
-        Assert.EndsWith("0.85,0.95,trapezoid,10,false,false,0.9,0,0.9", strict[3]);
+        Assert.EndsWith("0.89,0.75,trapezoid,10,false,false,0.9,0,0.9,,,,1,,", strict[2]);
+        Assert.EndsWith("0.85,0.95,trapezoid,10,false,false,0.9,0,0.9,,,,1,,", strict[3]);
 
         var loose = (await _client.GetStringAsync("/api/comparison.csv?dataset=cifar10&model=lenet&rows=all&tolerance=5&gnr=mean")).TrimEnd('\n').Split('\n');
         Assert.Contains(",0.85,0.475,mean,10,true,true,", loose[3]);
         Assert.Contains(",0.89,0.375,mean,10,true,false,", loose[2]);
+    }
+
+    [Fact]
+    public async Task Seeds_give_n_the_standard_deviations_and_the_welch_p_value_of_the_two_tested_rows()
+    {
+        Add(TrainingMethod.Baseline, 0, 0, 0, 0.90, 0.3, seed: 0, epochSeconds: [10]);
+        Add(TrainingMethod.Baseline, 0, 0, 0, 0.92, 0.3, seed: 1, epochSeconds: [10]);
+        double[] regularizerGnr = [0.71, 0.74, 0.78], augmentationGnr = [0.60, 0.61, 0.62, 0.60];
+        for (int seed = 0; seed < 3; seed++)
+            Add(TrainingMethod.Regularizer, 0.25, 1, 0, 0.91, regularizerGnr[seed], seed, epochSeconds: [10 + 2 * seed]);
+        for (int seed = 0; seed < 4; seed++)
+            Add(TrainingMethod.Augmentation, 0.25, 0, 6, 0.91, augmentationGnr[seed], seed, epochSeconds: [50]);
+
+        var lines = (await _client.GetStringAsync("/api/comparison.csv?dataset=cifar10&model=lenet&tolerance=1")).TrimEnd('\n').Split('\n');
+        var header = lines[0].Split(',');
+        Dictionary<string, string> Row(string method) =>
+            header.Zip(lines.Skip(1).Single(l => l.Contains($",{method},")).Split(',')).ToDictionary(p => p.First, p => p.Second);
+
+        var regularizer = Row("regularizer");
+        Assert.Equal("3", regularizer["seeds"]);
+        Assert.Equal(0.03511884584284249, double.Parse(regularizer["gnrStd"], CultureInfo.InvariantCulture), 12);
+        Assert.Equal(2.0, double.Parse(regularizer["trainingSecondsStd"], CultureInfo.InvariantCulture), 12); // 10, 12, 14 s
+        Assert.Equal(0, double.Parse(regularizer["testAccuracyStd"], CultureInfo.InvariantCulture), 12);
+        Assert.Equal(0.017255303928, double.Parse(regularizer["welchPValue"], CultureInfo.InvariantCulture), 8);
+        Assert.Equal(regularizer["welchPValue"], Row("augmentation")["welchPValue"]);
+        Assert.Equal("4", Row("augmentation")["seeds"]);
+
+        var baseline = Row("baseline");
+        Assert.Equal("2", baseline["baselineSeeds"]);
+        Assert.Equal(Math.Sqrt(0.0002), double.Parse(baseline["baselineAccuracyStd"], CultureInfo.InvariantCulture), 12);
+        Assert.Equal("", baseline["welchPValue"]);   // the baseline is not part of the test
     }
 
     [Fact]

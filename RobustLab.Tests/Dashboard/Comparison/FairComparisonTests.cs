@@ -186,6 +186,109 @@ public sealed class FairComparisonTests
         Assert.Equal(2, _comparison.Compare("mnist", "lenet", [Baseline(0.9), a, b], scalar: GnrScalar.Mean).BestPerMethod[1].Setting.Alpha);
     }
 
+    static ComparisonRun[] Seeds(Func<double, int, ComparisonRun> run, params double[] gnrs) => gnrs.Select((g, i) => run(g, i)).ToArray();
+
+    [Fact]
+    public void A_regularizer_lead_beyond_the_seed_spread_is_said_with_the_welch_p_value()
+    {
+        // GNR over seeds: regularizer 0.71, 0.74, 0.78; augmentation 0.60, 0.61, 0.62, 0.60 (t = 6.52, df = 2.22, p = 0.0173).
+        ComparisonRun[] runs =
+        [
+            Baseline(0.9),
+            .. Seeds((g, seed) => Regularizer(1, 0.25, 0.9, g, seed), 0.71, 0.74, 0.78),
+            .. Seeds((g, seed) => Augmentation(6, 0.25, 0.9, g, seed), 0.60, 0.61, 0.62, 0.60),
+        ];
+
+        var advantage = _comparison.Compare("mnist", "lenet", runs).Advantage;
+
+        Assert.Equal(AdvantageOutcome.RegularizerAhead, advantage.Outcome);
+        Assert.Equal(0.017255303928, advantage.Test!.PValue, 8);
+        Assert.Equal(0.74333333 - 0.6075, advantage.Test.Difference, 7);
+        Assert.Contains("exceeds the seed spread", advantage.Statement);
+        Assert.Contains("+0.1358 GNR for the regularizer (regularizer alpha=1 sigma=0.25, 3 seeds) over augmentation (augmentation N~=6 sigma=0.25, 4 seeds)", advantage.Statement);
+        Assert.Contains("Welch t = 6.52, df = 2.2, p = 0.017", advantage.Statement);
+    }
+
+    [Fact]
+    public void A_lead_the_seed_spread_explains_is_called_within_the_spread()
+    {
+        ComparisonRun[] runs =
+        [
+            Baseline(0.9),
+            .. Seeds((g, seed) => Regularizer(1, 0.25, 0.9, g, seed), 0.62, 0.70),
+            .. Seeds((g, seed) => Augmentation(6, 0.25, 0.9, g, seed), 0.60, 0.61, 0.59),
+        ];
+
+        var advantage = _comparison.Compare("mnist", "lenet", runs).Advantage;
+
+        Assert.Equal(AdvantageOutcome.WithinSpread, advantage.Outcome);
+        Assert.Equal(0.370328580512, advantage.Test!.PValue, 8);
+        Assert.Contains("within the seed spread", advantage.Statement);
+        Assert.Contains("p = 0.370", advantage.Statement);
+    }
+
+    [Fact]
+    public void Augmentation_ahead_beyond_the_spread_is_said_so()
+    {
+        ComparisonRun[] runs =
+        [
+            Baseline(0.9),
+            .. Seeds((g, seed) => Regularizer(1, 0.25, 0.9, g, seed), 0.60, 0.61, 0.62, 0.60),
+            .. Seeds((g, seed) => Augmentation(21, 0.25, 0.9, g, seed), 0.71, 0.74, 0.78),
+        ];
+
+        var advantage = _comparison.Compare("mnist", "lenet", runs).Advantage;
+
+        Assert.Equal(AdvantageOutcome.AugmentationAhead, advantage.Outcome);
+        Assert.StartsWith("Augmentation is ahead", advantage.Statement);
+        Assert.Contains("-0.1358 GNR", advantage.Statement);
+    }
+
+    [Fact]
+    public void With_one_seed_on_a_side_it_cannot_tell_and_says_to_queue_more_seeds()
+    {
+        ComparisonRun[] runs =
+        [
+            Baseline(0.9),
+            Regularizer(1, 0.25, 0.9, 0.8),
+            .. Seeds((g, seed) => Augmentation(6, 0.25, 0.9, g, seed), 0.60, 0.61, 0.62),
+        ];
+
+        var advantage = _comparison.Compare("mnist", "lenet", runs).Advantage;
+
+        Assert.Equal(AdvantageOutcome.CannotTell, advantage.Outcome);
+        Assert.Null(advantage.Test);
+        Assert.StartsWith("Cannot tell", advantage.Statement);
+        Assert.Contains("at least 2 seeds per side", advantage.Statement);
+        Assert.Contains("(regularizer alpha=1 sigma=0.25, 1 seed)", advantage.Statement);
+    }
+
+    [Fact]
+    public void Without_an_eligible_model_of_each_method_there_is_no_test()
+    {
+        var onlyRegularizer = _comparison.Compare("mnist", "lenet", [Baseline(0.9), Regularizer(1, 0.25, 0.9, 0.8), Augmentation(6, 0.25, 0.5, 0.9)]);
+        Assert.Equal(AdvantageOutcome.Missing, onlyRegularizer.Advantage.Outcome);
+        Assert.Equal(AdvantageOutcome.Missing, _comparison.Compare("mnist", "lenet", [Regularizer(1, 0.25, 0.9, 0.8)]).Advantage.Outcome);
+    }
+
+    [Fact]
+    public void Each_setting_carries_the_spread_of_accuracy_gnr_and_training_seconds_over_its_seeds()
+    {
+        var result = _comparison.Compare("mnist", "lenet",
+        [
+            Baseline(0.90, seed: 0), Baseline(0.94, seed: 1),
+            Regularizer(1, 0.25, 0.90, 0.6, seed: 0, seconds: 10), Regularizer(1, 0.25, 0.92, 0.8, seed: 1, seconds: 14),
+        ], tolerancePercent: 5);
+
+        Assert.Equal(Math.Sqrt(0.0008), result.Baseline!.AccuracySpread.Std!.Value, 12);
+        var reg = result.BestPerMethod.Single(s => s.Setting.Method == TrainingMethod.Regularizer);
+        Assert.Equal(2, reg.Seeds);
+        Assert.Equal(Math.Sqrt(0.0002), reg.AccuracySpread.Std!.Value, 12);
+        Assert.Equal(Math.Sqrt(0.02), reg.GnrSpread.Std!.Value, 12);
+        Assert.Equal(12, reg.TrainingSeconds, 12);
+        Assert.Equal(Math.Sqrt(8), reg.TrainingSecondsSpread.Std!.Value, 12);
+    }
+
     [Theory]
     [InlineData(-0.1)]
     [InlineData(double.NaN)]

@@ -50,6 +50,23 @@ public sealed class TradeOffTests
     }
 
     [Fact]
+    public void Each_point_carries_the_standard_deviation_over_its_seeds_and_one_seed_has_none()
+    {
+        var result = _tradeOff.Build(
+        [
+            Regularizer(1, 0.25, 0.80, 0.6, seed: 0), Regularizer(1, 0.25, 0.90, 0.8, seed: 1), Regularizer(1, 0.25, 0.85, 0.7, seed: 2),
+            Regularizer(1, 0.5, 0.75, 0.9),
+        ]);
+
+        var points = Assert.Single(result.Series).Points;
+        Assert.Equal(0.05, points[0].AccuracySpread.Std!.Value, 12);   // sqrt((0.05^2 + 0.05^2) / 2)
+        Assert.Equal(0.1, points[0].GnrSpread.Std!.Value, 12);
+        Assert.Equal(1, points[1].Seeds);
+        Assert.Null(points[1].AccuracySpread.Std);
+        Assert.Null(points[1].GnrSpread.Std);
+    }
+
+    [Fact]
     public void Augmentation_ignores_alpha_so_runs_that_differ_only_in_alpha_are_one_setting()
     {
         var a = Augmentation(6, 0.25, 0.8, 0.6) with { Alpha = 1 };

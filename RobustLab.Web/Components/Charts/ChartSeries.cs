@@ -24,6 +24,15 @@ public sealed record ChartSeries(string Name, IReadOnlyList<double> X, IReadOnly
     /// <summary>Optional hover text per point (same length as <see cref="X"/>), e.g. the run each point comes from.</summary>
     public IReadOnlyList<string>? Labels { get; init; }
 
+    /// <summary>
+    /// Optional symmetric error bar per point in y (same length as <see cref="Y"/>), e.g. the standard deviation over
+    /// seeds; a null entry draws no bar (one seed has no spread).
+    /// </summary>
+    public IReadOnlyList<double?>? YError { get; init; }
+
+    /// <summary>Optional symmetric error bar per point in x, as <see cref="YError"/>.</summary>
+    public IReadOnlyList<double?>? XError { get; init; }
+
     /// <summary>Hide the series from the legend (it still shows on hover).</summary>
     public bool HideFromLegend { get; init; }
 
