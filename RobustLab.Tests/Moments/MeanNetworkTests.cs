@@ -100,7 +100,7 @@ public class MeanNetworkTests
     {
         using var net = NewLeNet();
         using var x = rand(4, 1, 28, 28);
-        // Omega's later ReLUs and max-pools make this an approximation (PAPER.md Eq. 3): its error grows with sigma.
+        // Omega's later ReLUs and max-pools make this an approximation (docs/method.md, section "The regulariser (Eq. 2 and 3)"): its error grows with sigma.
         var gaps = new[] { 0.01, 0.05, 0.3 }.Select(sigma => MomentApproximation.RelativeGap(net, x, sigma, samples: 2048, seed: 5)).ToArray();
         Assert.True(gaps[0] < 0.01, $"relative gap at sigma 0.01: {gaps[0]}");
         Assert.True(gaps[0] < gaps[1] && gaps[1] < gaps[2], $"gaps {string.Join(", ", gaps)} should grow with sigma");

@@ -2,7 +2,7 @@ namespace RobustLab.Training.Data;
 
 /// <summary>
 /// Per-channel input normalisation (x - Mean[c]) / Std[c], applied inside the network so that data, noise and sigma
-/// stay in [0, 1] pixel units (PAPER.md section 2, "Units").
+/// stay in [0, 1] pixel units (docs/method.md, section "Units and normalisation").
 /// </summary>
 public sealed record Normalization(float[] Mean, float[] Std)
 {

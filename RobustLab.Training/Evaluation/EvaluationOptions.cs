@@ -1,6 +1,6 @@
 namespace RobustLab.Training.Evaluation;
 
-/// <summary>How a trained network is evaluated (PAPER.md section 5 and the moment-approximation check).</summary>
+/// <summary>How a trained network is evaluated (docs/method.md, section "GNR" and the moment-approximation check).</summary>
 public sealed record EvaluationOptions
 {
     /// <summary>Seeds the GNR directions and the Monte-Carlo samples, so the same model scores the same.</summary>

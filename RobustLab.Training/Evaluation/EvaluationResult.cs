@@ -7,7 +7,7 @@ namespace RobustLab.Training.Evaluation;
 public sealed record GnrPoint(double Sigma, double Consistency);
 
 /// <summary>
-/// Test accuracy, Gaussian Network Robustness (PAPER.md section 5) and how well the analytic mean approximates the
+/// Test accuracy, Gaussian Network Robustness (docs/method.md, section "GNR") and how well the analytic mean approximates the
 /// network under noise at <see cref="MomentSigma"/>.
 /// </summary>
 public sealed record EvaluationResult(

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace RobustLab.Training.Evaluation;
 
 /// <summary>
-/// Gaussian Network Robustness (PAPER.md section 5): for each of <c>steps</c> evenly spaced sigma in [0, maxSigma],
+/// Gaussian Network Robustness (docs/method.md, section "GNR"): for each of <c>steps</c> evenly spaced sigma in [0, maxSigma],
 /// add to every test image ONE noise vector with a direction uniform on the sphere and L2 norm sigma * sqrt(d)
 /// (the average energy of N(0, sigma^2 I)), and count the images whose prediction equals the clean prediction.
 /// Unlike the reference code the norm is not jittered, so a fixed seed gives exactly reproducible curves.

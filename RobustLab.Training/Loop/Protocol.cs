@@ -1,6 +1,6 @@
 namespace RobustLab.Training.Loop;
 
-/// <summary>Optimiser and schedule of the paper's reference code (PAPER.md section 4).</summary>
+/// <summary>Optimiser and schedule of the paper's reference code (docs/method.md, section "Training protocol").</summary>
 public sealed record Protocol(
     string Optimizer, int Epochs, int BatchSize, double LearningRate, double Momentum, bool Nesterov,
     double WeightDecay, double PlateauFactor, int PlateauPatience, int EarlyStopPatience)

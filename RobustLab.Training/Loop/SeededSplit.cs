@@ -21,7 +21,7 @@ public static class SeededSplit
     public static ImageSet Subset(ImageSet set, int? count, int seed) =>
         set.Select(Permutation(set.Count, seed).Take(Math.Min(count ?? set.Count, set.Count)).ToArray());
 
-    /// <summary>Draws the training subset and holds out a validation fraction of it (PAPER.md section 4: 10%).</summary>
+    /// <summary>Draws the training subset and holds out a validation fraction of it (docs/method.md, section "Training protocol": 10%).</summary>
     public static (ImageSet Train, ImageSet Validation) TrainValidation(ImageSet train, int? subset, double validationFraction, int seed)
     {
         var order = Permutation(train.Count, seed);

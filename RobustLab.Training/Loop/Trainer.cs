@@ -15,7 +15,7 @@ public sealed record TrainingOutcome(
     int TrainImages, int ValidationImages);
 
 /// <summary>
-/// Trains one network with one objective under the paper's protocol (PAPER.md section 4): held-out validation,
+/// Trains one network with one objective under the paper's protocol (docs/method.md, section "Training protocol"): held-out validation,
 /// plateau schedule, early stopping, best-validation weights. After every epoch the state needed to resume is
 /// written to <c>stateDir</c>; a later call with the same folder continues after the last finished epoch.
 /// </summary>

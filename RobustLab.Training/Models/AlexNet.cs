@@ -6,7 +6,7 @@ using static TorchSharp.torch.nn;
 namespace RobustLab.Training.Models;
 
 /// <summary>
-/// AlexNet for 32x32 inputs as in the paper's reference code (PAPER.md section 3), without dropout:
+/// AlexNet for 32x32 inputs as in the paper's reference code (docs/method.md, section "Architectures"), without dropout:
 /// conv1(C->64, k11, s4, p5) - ReLU - maxpool(2,2) - conv2(64->192, k5, p2) - ReLU - maxpool(2,2) -
 /// conv3(192->384, k3, p1) - ReLU - conv4(384->256, k3, p1) - ReLU - conv5(256->256, k3, p1) - ReLU - maxpool(2,2) -
 /// flatten - fc1(256*(S/32)^2 -> 4096) - ReLU - fc2(4096->4096) - ReLU - fc3(4096->K).

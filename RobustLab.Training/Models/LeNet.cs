@@ -6,7 +6,7 @@ using static TorchSharp.torch.nn;
 namespace RobustLab.Training.Models;
 
 /// <summary>
-/// LeNet as in the paper's reference code (PAPER.md section 3): conv(C->32, k5, p2) - ReLU - maxpool(2) -
+/// LeNet as in the paper's reference code (docs/method.md, section "Architectures"): conv(C->32, k5, p2) - ReLU - maxpool(2) -
 /// conv(32->64, k5, p2) - ReLU - maxpool(2) - flatten - linear(64*(S/4)^2 -> 1024) - ReLU - linear(1024 -> K).
 /// Field names are the PyTorch state-dict names (conv1.weight, ..., fc2.bias).
 /// </summary>

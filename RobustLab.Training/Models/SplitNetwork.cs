@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace RobustLab.Training.Models;
 
 /// <summary>
-/// A classifier split at its first ReLU, Phi = Omega o ReLU o Upsilon (PAPER.md section 2), with a fixed
+/// A classifier split at its first ReLU, Phi = Omega o ReLU o Upsilon (docs/method.md, section "Network split"), with a fixed
 /// per-channel normalisation in front so that its inputs are pixels in [0, 1]. Any network of this shape can be
 /// trained with the moment regulariser: subclasses provide Upsilon (a Conv2d or Linear layer) and Omega.
 /// </summary>

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 
 namespace RobustLab.Training.Moments;
 
-/// <summary>Moments of ReLU under Gaussian input (PAPER.md section 1).</summary>
+/// <summary>Moments of ReLU under Gaussian input (docs/method.md, section "ReLU moments").</summary>
 public static class ReluMoments
 {
     // Below this standard deviation the closed form is replaced by its limit max(mu, 0).

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace RobustLab.Training.Moments;
 
 /// <summary>
-/// The variance of the first layer's outputs under input noise N(0, Diag(sigma_x^2)) (PAPER.md Eq. 3):
+/// The variance of the first layer's outputs under input noise N(0, Diag(sigma_x^2)) (docs/method.md, section "Variance map"):
 /// s2^2 = (A .* A) sigma_x^2, i.e. the first layer with squared weights and no bias applied to the per-pixel
 /// variance map. Identical for every image of a batch, so it is computed once per step with batch size 1.
 /// </summary>

@@ -12,7 +12,7 @@ public sealed record TrainingBatch(Tensor Pixels, Tensor Labels, Tensor? NoisyRo
 /// </summary>
 public readonly record struct ObjectiveOutput(Tensor Loss, Tensor CleanLogits);
 
-/// <summary>A training objective (PAPER.md section 2): baseline, noisy augmentation or the moment regulariser.</summary>
+/// <summary>A training objective (docs/method.md, section "The regulariser (Eq. 2 and 3)"): baseline, noisy augmentation or the moment regulariser.</summary>
 public interface ITrainingObjective
 {
     /// <summary>How many samples an epoch holds per training image (N~ + 1 for augmentation, else 1).</summary>

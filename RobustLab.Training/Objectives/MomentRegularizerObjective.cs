@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace RobustLab.Training.Objectives;
 
 /// <summary>
-/// The analytic moment regulariser (PAPER.md Eq. 2/3): CE(Phi(x), y) + alpha * CE(Omega(T(mu2, s2)), y) with
+/// The analytic moment regulariser (docs/method.md, section "The regulariser (Eq. 2 and 3)"): CE(Phi(x), y) + alpha * CE(Omega(T(mu2, s2)), y) with
 /// mu2 = Upsilon(x) and s2^2 = (A .* A) sigma^2. The clean and mean paths share mu2 and go through Omega as one
 /// batch; s2 is computed once per step for the whole batch. No noise is sampled.
 /// </summary>

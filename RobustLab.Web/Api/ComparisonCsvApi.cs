@@ -9,7 +9,7 @@ using RobustLab.Web.Runs;
 namespace RobustLab.Web.Api;
 
 /// <summary>
-/// GET /api/comparison.csv?dataset=&amp;model=&amp;tolerance=&amp;gnr=&amp;rows=: the fair-comparison table (PAPER.md
+/// GET /api/comparison.csv?dataset=&amp;model=&amp;tolerance=&amp;gnr=&amp;rows=: the fair-comparison table (docs/method.md
 /// section 6) of one data set and model as CSV, in the invariant culture. tolerance is in accuracy percentage points
 /// (default: the data set's, <see cref="FairComparison.DefaultTolerance"/>); gnr is trapezoid (default, the runs'
 /// <c>gnr</c>) or mean (<c>gnrMean</c>); rows=best (default) gives the most robust eligible setting per method, as the

@@ -3,7 +3,7 @@ using RobustLab.Web.Runs;
 
 namespace RobustLab.Web.Comparison;
 
-/// <summary>Which GNR scalar a comparison ranks by (PAPER.md section 5 gives both).</summary>
+/// <summary>Which GNR scalar a comparison ranks by (docs/method.md, section "GNR" gives both).</summary>
 public enum GnrScalar
 {
     /// <summary>The trapezoid area under the consistency curve over the sigma range: the reference code's scalar, the run's <c>gnr</c>.</summary>

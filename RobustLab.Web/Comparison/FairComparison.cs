@@ -4,7 +4,7 @@ using RobustLab.Training.Loop;
 namespace RobustLab.Web.Comparison;
 
 /// <summary>
-/// The paper's fair comparison (PAPER.md section 6, Fig. 3) for one data set and model. A constant classifier is
+/// The paper's fair comparison (docs/method.md, section "Fair comparison", Fig. 3) for one data set and model. A constant classifier is
 /// perfectly robust, so only models whose clean accuracy is at least the baseline's minus a tolerance compete; among
 /// them the most robust of each method is reported, and the regulariser is matched to the smallest number of noisy
 /// augmentation copies N~ that reaches its robustness.

@@ -4,7 +4,7 @@ using static RobustLab.Tests.Dashboard.Comparison.ComparisonRuns;
 
 namespace RobustLab.Tests.Dashboard.Comparison;
 
-/// <summary>PAPER.md section 6: tolerance, baseline, eligibility, the most robust per method, equivalent folds.</summary>
+/// <summary>docs/method.md, section "Fair comparison": tolerance, baseline, eligibility, the most robust per method, equivalent folds.</summary>
 public sealed class FairComparisonTests
 {
     readonly FairComparison _comparison = new();
