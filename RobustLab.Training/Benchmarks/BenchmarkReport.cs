@@ -14,6 +14,13 @@ public sealed record BenchmarkReport(
     int BatchSize,
     string? MemoryNote)
 {
+    /// <summary>Plain batched LeNet inference under no_grad, images per second (<see cref="CertifyBenchmark"/>).</summary>
+    public double? InferenceImagesPerSecond { get; init; }
+    /// <summary>Noisy samples classified per second while certifying, in the same process.</summary>
+    public double? CertifyImagesPerSecond { get; init; }
+    /// <summary>CertifyImagesPerSecond / InferenceImagesPerSecond (target: at least 0.9).</summary>
+    public double? CertifyToInferenceRatio { get; init; }
+
     public static BenchmarkReport From(StepTiming baseline, StepTiming regularizer, StepTiming augmentation, MemoryProfile? memory,
         int threads, string device, int batchSize) =>
         new(baseline, regularizer, augmentation,

@@ -19,10 +19,9 @@ public static class Gnr
         double sqrtD = Math.Sqrt(x[0].numel());
         using var generator = SeededNoise.Generator((ulong)seed);
         var curve = new List<GnrPoint>(steps);
-        for (int i = 0; i < steps; i++)
+        foreach (double sigma in Sigmas(steps, maxSigma))
         {
             ct.ThrowIfCancellationRequested();
-            double sigma = steps == 1 ? 0 : maxSigma * i / (steps - 1);
             double norm = sigma * sqrtD;
             using var noisy = Predictions.Of(model, x, batchSize, batch =>
             {
@@ -35,6 +34,10 @@ public static class Gnr
         }
         return curve;
     }
+
+    /// <summary>The GNR sigma grid: <paramref name="steps"/> evenly spaced sigmas in [0, maxSigma] (just 0 when steps is 1).</summary>
+    public static IReadOnlyList<double> Sigmas(int steps, double maxSigma) =>
+        Enumerable.Range(0, steps).Select(i => steps == 1 ? 0 : maxSigma * i / (steps - 1)).ToArray();
 
     /// <summary>The paper's scalar: the mean of the curve over its sigmas.</summary>
     public static double Mean(IReadOnlyList<GnrPoint> curve) => curve.Average(p => p.Consistency);

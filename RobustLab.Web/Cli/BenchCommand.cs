@@ -5,7 +5,10 @@ using RobustLab.Training.Runtime;
 
 namespace RobustLab.Web.Cli;
 
-/// <summary><c>robustlab bench</c>: seconds per training step and clean images per second for the three methods, plus memory.</summary>
+/// <summary>
+/// <c>robustlab bench</c>: seconds per training step and clean images per second for the three methods, plus memory, and
+/// plain inference against certification throughput.
+/// </summary>
 public static class BenchCommand
 {
     public static Command Create(CliContext context)
@@ -15,7 +18,8 @@ public static class BenchCommand
         var device = CliOptions.Device();
         var json = CliOptions.Json();
         var dataRoot = CliOptions.DataRoot();
-        var command = new Command("bench", "Time a LeNet training step (batch 128) for baseline, regularizer and augmentation N~=21.")
+        var command = new Command("bench", "Time a LeNet training step (batch 128) for baseline, regularizer and augmentation N~=21, " +
+            "and LeNet inference against certification (noisy samples classified per second, batch 1000).")
         {
             steps, skipMemory, device, json, dataRoot,
         };
@@ -40,11 +44,18 @@ public static class BenchCommand
         progress.Update("training steps: baseline, regularizer, augmentation N~=21 in interleaved rounds", 0, force: true);
         var (baseline, regularizer, augmentation) = bench.MeasureAll(device);
         context.Cancel.ThrowIfCancellationRequested();
+        progress.Update("inference and certification throughput", 0.2, force: true);
+        var throughput = new CertifyBenchmark().Measure(device, context.Cancel);
         progress.Update($"memory: {MemoryBenchmark.Epochs} epochs on {MemoryBenchmark.TrainImages} images", 0.3, force: true);
         var memory = skipMemory ? null : MemoryBenchmark.Measure(new DatasetCatalog(CliOptions.Locations(dataRoot)), deviceName, context.Cancel);
         progress.Clear();
 
-        var report = BenchmarkReport.From(baseline, regularizer, augmentation, memory, threads, deviceName, 128);
+        var report = BenchmarkReport.From(baseline, regularizer, augmentation, memory, threads, deviceName, 128) with
+        {
+            InferenceImagesPerSecond = throughput.InferenceImagesPerSecond,
+            CertifyImagesPerSecond = throughput.CertifyImagesPerSecond,
+            CertifyToInferenceRatio = throughput.Ratio,
+        };
         if (skipMemory) report = report with { MemoryNote = "skipped (--skip-memory)." };
         if (json)
         {
@@ -58,6 +69,8 @@ public static class BenchCommand
         Row("baseline", baseline, 1);
         Row("regularizer (s=0.5,a=1)", regularizer, report.RatioRegularizerToBaseline);
         Row("augmentation N~=21", augmentation, report.RatioAugmentation21ToBaseline);
+        o.WriteLine($"inference {throughput.InferenceImagesPerSecond,10:0} img/s   certification {throughput.CertifyImagesPerSecond,10:0} noisy samples/s" +
+                    $"   ({throughput.Ratio:P0} of inference; batch {throughput.BatchSize})");
         o.WriteLine(memory is null
             ? $"memory: {report.MemoryNote}"
             : $"resident memory: {memory.RssMiBAfterEpoch2:0} MiB after epoch 2, {memory.RssMiBAfterEpoch10:0} MiB after epoch 10 ({report.MemoryNote})");

@@ -4,7 +4,7 @@ using RobustLab.Training.Runtime;
 namespace RobustLab.Web.Cli;
 
 /// <summary>
-/// The CLI verbs (train, eval, datasets, bench) as one System.CommandLine tree. <see cref="Run"/> is the whole
+/// The CLI verbs (train, eval, certify, datasets, bench) as one System.CommandLine tree. <see cref="Run"/> is the whole
 /// contract: results on stdout, one "error: ..." line on stderr for anything a user can cause, and an exit code
 /// from <see cref="ExitCodes"/>. Tests call it in-process.
 /// </summary>
@@ -19,6 +19,7 @@ public static class CommandLineApp
         {
             TrainCommand.Create(context),
             EvalCommand.Create(context),
+            CertifyCommand.Create(context),
             DatasetsCommand.Create(context),
             BenchCommand.Create(context),
             WorkerCommand.Create(context),

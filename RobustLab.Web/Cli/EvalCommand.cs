@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using RobustLab.Training.Attacks;
+using RobustLab.Training.Certification;
 using RobustLab.Training.Checkpoints;
 using RobustLab.Training.Data;
 using RobustLab.Training.Evaluation;
@@ -26,13 +27,22 @@ public static class EvalCommand
             Description = $"Comma-separated attacks to run, or all: {string.Join(", ", AttackCatalog.Names)}.",
         };
         var samples = CliOptions.Int("--samples", "Test images the attacks draw (seeded); the correctly classified ones are attacked (default 100).");
+        var certify = new Option<string?>("--certify")
+        {
+            Description = "Also certify by randomised smoothing, as 'robustlab certify' does (every k-th image of the full test set, " +
+                          "sized by --n0, --n, --alpha, --images | --every, --batch, --vote-samples), at the run's training sigma or at " +
+                          "the comma-separated sigmas given; writes certify-<sigma>.csv into the run folder.",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
         var device = CliOptions.Device();
         var json = CliOptions.Json();
         var dataRoot = CliOptions.DataRoot();
         var command = new Command("eval", "Evaluate a trained run: accuracy and GNR (trapezoid and mean); --attacks adds minimal adversarial perturbations.")
         {
-            checkpoint, dataset, testSubset, seed, attacks, samples, device, json, dataRoot,
+            checkpoint, dataset, testSubset, seed, attacks, samples, certify, device, json, dataRoot,
         };
+        var certifySizing = new CertificationCliOptions();
+        certifySizing.AddTo(command);
         command.SetAction(parsed =>
         {
             string? datasetName = parsed.GetValue(dataset)?.Trim();
@@ -41,8 +51,15 @@ public static class EvalCommand
             int? subset = parsed.GetValue(testSubset);
             if (subset is < 1) throw new UsageException($"--test-subset must be >= 1 (got {subset}).");
             var attackOptions = AttackOptionsFrom(parsed.GetValue(attacks), parsed.GetValue(samples));
+            bool certifying = parsed.GetResult(certify) is not null;
+            if (!certifying && certifySizing.FirstGiven(parsed) is { } sizingOption)
+                throw new UsageException($"{sizingOption}: only used with --certify; add --certify (or --certify SIGMAS).");
+            var certifyRequest = !certifying ? null
+                : new CertifyRequest(CertifyCommand.ParseSigmas(parsed.GetValue(certify) is { } list ? [list] : null, "--certify"),
+                    certifySizing.Read(parsed));
             return Run(context, Path.GetFullPath(parsed.GetValue(checkpoint)!), datasetName?.ToLowerInvariant(), subset,
-                parsed.GetValue(seed), attackOptions, CliOptions.DeviceName(parsed.GetValue(device)), parsed.GetValue(json), parsed.GetValue(dataRoot));
+                parsed.GetValue(seed), attackOptions, certifyRequest, CliOptions.DeviceName(parsed.GetValue(device)), parsed.GetValue(json),
+                parsed.GetValue(dataRoot));
         });
         return command;
     }
@@ -62,14 +79,24 @@ public static class EvalCommand
         return options;
     }
 
-    static int Run(CliContext context, string checkpointDir, string? dataset, int? testSubset, int? seed, AttackOptions? attacks,
-        string device, bool json, string? dataRoot)
+    /// <summary>--certify was given: null sigmas means the run's training sigma.</summary>
+    sealed record CertifyRequest(IReadOnlyList<double>? Sigmas, CertificationOptions Options);
+
+    /// <summary>The folder exists and holds run.json and model.dat, else a runtime error (exit 1) naming it.</summary>
+    internal static void CheckCheckpoint(string checkpointDir)
     {
         if (!Directory.Exists(checkpointDir))
             throw new CliRuntimeException($"--checkpoint: {checkpointDir} does not exist.");
         foreach (string file in new[] { "run.json", "model.dat" })
             if (!File.Exists(Path.Combine(checkpointDir, file)))
                 throw new CliRuntimeException($"--checkpoint: {checkpointDir} has no {file}; point it at a finished run folder written by 'robustlab train'.");
+    }
+
+    static int Run(CliContext context, string checkpointDir, string? dataset, int? testSubset, int? seed, AttackOptions? attacks,
+        CertifyRequest? certify, string device, bool json, string? dataRoot)
+    {
+        CheckCheckpoint(checkpointDir);
+        if (certify is not null) CertifyCommand.RequireSigmas(RunFolder.ReadRunJson(checkpointDir), certify.Sigmas, "--certify");
         var catalog = new DatasetCatalog(CliOptions.Locations(dataRoot));
         if (dataset is not null && catalog.Describe(dataset) is { Found: false } entry)
             throw new CliRuntimeException($"data set '{entry.Name}' is not on this machine (looked in {entry.Location}). To get it: {entry.HowToGet}");
@@ -83,17 +110,27 @@ public static class EvalCommand
             attacks, p => progress.Update($"attacking: {p.Attack} ({p.AttackIndex + 1}/{p.Attacks}) {p.Done}/{p.Total} images",
                 (p.AttackIndex + (p.Total == 0 ? 1 : p.Done / (double)p.Total)) / p.Attacks));
         progress.Clear();
+        var certification = certify is null ? null
+            : CertifyCommand.Execute(context, checkpointDir, dataset, certify.Sigmas, certify.Options, seed, device,
+                dataRoot, "--certify");
 
         if (json)
         {
             var result = MetricsJson(metrics);
             result["checkpoint"] = checkpointDir;
+            if (certification is not null) result["certification"] = CertifyCommand.ReportJson(certification, checkpointDir);
             CliJson.Write(context.Out, result);
         }
         else
         {
             context.Out.WriteLine($"checkpoint      {checkpointDir}");
             WriteSummary(context.Out, metrics);
+            if (certification is not null)
+            {
+                context.Out.WriteLine();
+                context.Out.WriteLine("certification (randomised smoothing)");
+                CertifyCommand.WriteReport(context.Out, certification, checkpointDir);
+            }
         }
         return ExitCodes.Ok;
     }
