@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
+using RobustLab.Tests.Loop;
 using RobustLab.Training.Checkpoints;
 using RobustLab.Training.Runtime;
 using RobustLab.Training.Loop;
@@ -180,13 +181,14 @@ public class TrainRunJobTests
     [Fact]
     public async Task A_run_whose_loss_diverges_fails_with_a_message_naming_the_epoch_and_batch_and_no_metrics()
     {
-        await using var lab = await JobEngineHost.StartAsync();
-        // lr 1e30 overflows the weights after the first step.
-        var run = await lab.SubmitAsync(JobEngineHost.TinyRun with { LearningRate = 1e30 });
+        using var data = new TempFolder();
+        DivergingRun.WriteData(data.Path);
+        await using var lab = await JobEngineHost.StartAsync(new Dictionary<string, string?> { ["Data:Root"] = data.Path });
+        var run = await lab.SubmitAsync(DivergingRun.Options);
         var done = await lab.WaitUntilFinishedAsync(run.Id);
 
         Assert.Equal(RunStatus.Failed, done.Status);
-        Assert.Matches(@"^training diverged: the loss became (NaN|infinite) at epoch 1, batch \d+ of 6; lower the learning rate", done.Error);
+        Assert.Matches($@"^training diverged: the loss became (NaN|infinite) at epoch 1, batch \d+ of {DivergingRun.Batches}; lower the learning rate", done.Error);
         Assert.Null(done.TestAccuracy);
         Assert.Null(done.MetricsJson);
         Assert.StartsWith("status failed: training diverged: ", RunLog.Tail(done.RunDir)![^1][21..]);

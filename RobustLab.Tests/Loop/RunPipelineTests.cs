@@ -1,4 +1,5 @@
 using RobustLab.Training.Checkpoints;
+using RobustLab.Training.Data;
 using RobustLab.Training.Evaluation;
 using RobustLab.Training.Runtime;
 using RobustLab.Training.Loop;
@@ -72,15 +73,17 @@ public class RunPipelineTests
     public void A_run_whose_loss_diverges_stops_at_that_batch_and_saves_no_weights_or_metrics()
     {
         using var folder = new TempFolder();
-        var options = Options with { Epochs = 2, Method = TrainingMethod.Baseline, Sigma = 0, Alpha = 0, LearningRate = 1e30 };
+        using var data = new TempFolder();
+        DivergingRun.WriteData(data.Path);
+        var catalog = new DatasetCatalog(new DataLocations(data.Path));
         var batches = new List<BatchProgress>();
-        var error = Assert.Throws<TrainingDivergedException>(() => RunPipeline.Execute(options, TrainingTestData.Catalog(), folder.Path,
+        var error = Assert.Throws<TrainingDivergedException>(() => RunPipeline.Execute(DivergingRun.Options, catalog, folder.Path,
             new RunCallbacks(OnBatch: batches.Add), CancellationToken.None, FastEvaluation));
 
         Assert.Equal(1, error.Epoch);
-        Assert.InRange(error.Batch, 2, 9); // the first batch's loss comes before any step
+        Assert.InRange(error.Batch, 2, DivergingRun.Batches); // the first batch's loss comes before any step
         Assert.Equal(error.Batch - 1, batches.Count); // the diverged batch is not reported as done
-        Assert.Contains($"at epoch 1, batch {error.Batch} of 9", error.Message);
+        Assert.Contains($"at epoch 1, batch {error.Batch} of {DivergingRun.Batches}", error.Message);
         Assert.False(File.Exists(Path.Combine(folder.Path, RunFolder.ModelDatFile)));
         Assert.False(File.Exists(Path.Combine(folder.Path, RunFolder.RunJsonFile)));
     }
