@@ -20,6 +20,14 @@ public sealed record BenchmarkReport(
     public double? CertifyImagesPerSecond { get; init; }
     /// <summary>CertifyImagesPerSecond / InferenceImagesPerSecond (target: at least 0.9).</summary>
     public double? CertifyToInferenceRatio { get; init; }
+    /// <summary>Forward passes per second during a full evaluation of 2,000 images (<see cref="EvaluationBenchmark"/>).</summary>
+    public double? EvaluationImagesPerSecond { get; init; }
+    /// <summary>Seconds of that full evaluation (accuracy, GNR over 30 sigmas, moment accuracy and gap).</summary>
+    public double? EvaluationSecondsFor2000 { get; init; }
+    /// <summary>EvaluationImagesPerSecond / plain inference at the evaluation's batch size (target: at least 0.85).</summary>
+    public double? EvaluationToInferenceRatio { get; init; }
+    /// <summary>Plain inference (certification bench) over the baseline's clean training images per second (target: at least 2.5).</summary>
+    public double? InferenceToBaselineTrainingRatio { get; init; }
 
     public static BenchmarkReport From(StepTiming baseline, StepTiming regularizer, StepTiming augmentation, MemoryProfile? memory,
         int threads, string device, int batchSize) =>

@@ -46,6 +46,8 @@ public static class BenchCommand
         context.Cancel.ThrowIfCancellationRequested();
         progress.Update("inference and certification throughput", 0.2, force: true);
         var throughput = new CertifyBenchmark().Measure(device, context.Cancel);
+        progress.Update("a full evaluation of 2,000 images against plain inference", 0.25, force: true);
+        var evaluation = new EvaluationBenchmark().Measure(device, ct: context.Cancel);
         progress.Update($"memory: {MemoryBenchmark.Epochs} epochs on {MemoryBenchmark.TrainImages} images", 0.3, force: true);
         var memory = skipMemory ? null : MemoryBenchmark.Measure(new DatasetCatalog(CliOptions.Locations(dataRoot)), deviceName, context.Cancel);
         progress.Clear();
@@ -55,6 +57,10 @@ public static class BenchCommand
             InferenceImagesPerSecond = throughput.InferenceImagesPerSecond,
             CertifyImagesPerSecond = throughput.CertifyImagesPerSecond,
             CertifyToInferenceRatio = throughput.Ratio,
+            EvaluationImagesPerSecond = evaluation.EvaluationImagesPerSecond,
+            EvaluationSecondsFor2000 = evaluation.EvaluationSeconds,
+            EvaluationToInferenceRatio = evaluation.Ratio,
+            InferenceToBaselineTrainingRatio = throughput.InferenceImagesPerSecond / baseline.CleanImagesPerSecond,
         };
         if (skipMemory) report = report with { MemoryNote = "skipped (--skip-memory)." };
         if (json)
@@ -70,7 +76,9 @@ public static class BenchCommand
         Row("regularizer (s=0.5,a=1)", regularizer, report.RatioRegularizerToBaseline);
         Row("augmentation N~=21", augmentation, report.RatioAugmentation21ToBaseline);
         o.WriteLine($"inference {throughput.InferenceImagesPerSecond,10:0} img/s   certification {throughput.CertifyImagesPerSecond,10:0} noisy samples/s" +
-                    $"   ({throughput.Ratio:P0} of inference; batch {throughput.BatchSize})");
+                    $"   ({throughput.Ratio:P0} of inference; batch {throughput.BatchSize}; inference x{report.InferenceToBaselineTrainingRatio:0.0} baseline training)");
+        o.WriteLine($"evaluation of {evaluation.Images} images {evaluation.EvaluationSeconds,7:0.0} s, {evaluation.EvaluationImagesPerSecond,10:0} forward passes/s" +
+                    $"   ({evaluation.Ratio:P0} of inference at batch {evaluation.BatchSize}, {evaluation.InferenceImagesPerSecond:0} img/s)");
         o.WriteLine(memory is null
             ? $"memory: {report.MemoryNote}"
             : $"resident memory: {memory.RssMiBAfterEpoch2:0} MiB after epoch 2, {memory.RssMiBAfterEpoch10:0} MiB after epoch 10 ({report.MemoryNote})");
