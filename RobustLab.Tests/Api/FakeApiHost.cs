@@ -27,6 +27,7 @@ public sealed class FakeApiHost : IAsyncDisposable
     public FakeRunStore Store { get; }
     public RecordingRunQueue Queue { get; }
     public RecordingAttackQueue AttackQueue { get; }
+    public RecordingCertifyQueue CertifyQueue { get; }
     public HttpClient Client { get; }
 
     FakeApiHost()
@@ -34,6 +35,7 @@ public sealed class FakeApiHost : IAsyncDisposable
         Store = new FakeRunStore(_folder.Path);
         Queue = new RecordingRunQueue(Store);
         AttackQueue = new RecordingAttackQueue(Store);
+        CertifyQueue = new RecordingCertifyQueue(Store);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
         builder.WebHost.UseTestServer();
         builder.Services.AddSingleton<IRunStore>(Store);
@@ -42,6 +44,8 @@ public sealed class FakeApiHost : IAsyncDisposable
         builder.Services.AddSingleton<IAttackQueue>(AttackQueue);
         builder.Services.AddSingleton<RunEvents>();
         builder.Services.AddSingleton<AttackSubmitter>();
+        builder.Services.AddSingleton<ICertifyQueue>(CertifyQueue);
+        builder.Services.AddSingleton<CertifySubmitter>();
         builder.Services.AddRunsApi();
         builder.Services.AddOptions<SecurityOptions>();
         builder.Logging.ClearProviders();

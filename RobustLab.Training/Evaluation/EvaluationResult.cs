@@ -1,4 +1,5 @@
 using RobustLab.Training.Attacks;
+using RobustLab.Training.Certification;
 using RobustLab.Training.Loop;
 
 namespace RobustLab.Training.Evaluation;
@@ -29,6 +30,12 @@ public sealed record EvaluationResult(
 {
     /// <summary>Minimal adversarial perturbations (paper Table 1), when the run or the eval command asked for attacks.</summary>
     public AttackReport? Attacks { get; init; }
+
+    /// <summary>
+    /// Randomised-smoothing certification (docs/method.md, section "Certified robustness"), one entry per sigma certified
+    /// after training; null when the run was never certified. The per-image rows are in certify-&lt;sigma&gt;.csv.
+    /// </summary>
+    public IReadOnlyList<CertificationMetrics>? Certification { get; init; }
 
     /// <summary>
     /// Seconds spent in training, evaluation and each job after training (<see cref="StageSeconds"/>); null for runs

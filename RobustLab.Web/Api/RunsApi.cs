@@ -46,6 +46,7 @@ public static class RunsApi
         api.MapDelete("/runs/{id}", DeleteRun).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Delete a run that no worker holds (queued, finished), with its waiting job and its run folder.");
         api.MapRunAttacks();
+        api.MapRunCertify();
         api.MapRunFiles();
         api.MapResultsCsv();
         api.MapSweeps();

@@ -40,7 +40,7 @@ public sealed class HangfireAttackQueue(IBackgroundJobClient jobs, JobStorage st
         bool leaseLive = run.LeaseOwner is not null && run.LeaseExpiresAt > DateTimeOffset.UtcNow;
         DateTimeOffset? leaseExpired = run.LeaseExpiresAt;
         // Hangfire's storage API is synchronous: off the caller's thread (a Blazor circuit or a request).
-        return Task.Run(() => Stale(Read(jobId), leaseLive, leaseExpired), ct);
+        return Task.Run(() => Stale(Read(storage, jobId, typeof(AttackRunJob)), leaseLive, leaseExpired), ct);
     }
 
     /// <summary>
@@ -49,17 +49,22 @@ public sealed class HangfireAttackQueue(IBackgroundJobClient jobs, JobStorage st
     /// and a new attack can be queued. A released lease has no expiry at all, so a job that has just started or just
     /// finished is not mistaken for a lost one.
     /// </summary>
-    public static AttackJobStatus? Stale(AttackJobStatus? status, bool leaseLive, DateTimeOffset? leaseExpired) =>
+    public static AttackJobStatus? Stale(AttackJobStatus? status, bool leaseLive, DateTimeOffset? leaseExpired,
+        string working = "attacking", string again = "attack the run again") =>
         status is { State: AttackJobState.Running } && !leaseLive && leaseExpired is not null
-            ? status with { State = AttackJobState.Failed, Error = $"the worker stopped while attacking (its lease lapsed at {leaseExpired:u}); attack the run again" }
+            ? status with { State = AttackJobState.Failed, Error = $"the worker stopped while {working} (its lease lapsed at {leaseExpired:u}); {again}" }
             : status;
 
-    AttackJobStatus? Read(string jobId)
+    /// <summary>
+    /// The state of job <paramref name="jobId"/> when it is a <paramref name="jobType"/> job (the after-training jobs,
+    /// attacks and certification, share this reading), else null.
+    /// </summary>
+    internal static AttackJobStatus? Read(JobStorage storage, string jobId, Type jobType)
     {
         using var connection = storage.GetConnection();
         var data = connection.GetJobData(jobId);
-        // The run's job id may be its training job's: only an attack job counts.
-        if (data?.Job?.Type != typeof(AttackRunJob)) return null;
+        // The run's job id may be its training job's (or another kind's): only a job of this kind counts.
+        if (data?.Job?.Type != jobType) return null;
         string state = data.State ?? "";
         if (state == EnqueuedState.StateName || state == ScheduledState.StateName || state == AwaitingState.StateName)
             return new(jobId, AttackJobState.Queued);

@@ -10,7 +10,8 @@ namespace RobustLab.Web.Jobs;
 /// <summary>
 /// Composition of the job engine: <c>builder.AddJobEngine(role)</c> binds "Workers" and "Runs", creates the Hangfire
 /// storage from the "Storage" switch (the run store's), registers <see cref="IRunQueue"/>, <see cref="TrainRunJob"/>,
-/// <see cref="IAttackQueue"/>, <see cref="AttackRunJob"/>, <see cref="AttackSubmitter"/>,
+/// <see cref="IAttackQueue"/>, <see cref="AttackRunJob"/>, <see cref="AttackSubmitter"/>, <see cref="ICertifyQueue"/>,
+/// <see cref="CertifyRunJob"/>, <see cref="CertifySubmitter"/>,
 /// <see cref="RunEvents"/> and <see cref="RunCancellation"/>, and the hosted services: the job servers and
 /// <see cref="RunRecoveryService"/> where this process runs workers, <see cref="RemoteProgressPoller"/> in serve.
 /// Needs a registered <see cref="StorageOptions"/> and <see cref="IRunStore"/> (see Hosting's AddRunStore).
@@ -52,6 +53,9 @@ public static class JobEngineSetup
         services.AddScoped<AttackRunJob>();
         services.AddSingleton<IAttackQueue, HangfireAttackQueue>();
         services.AddSingleton<AttackSubmitter>();
+        services.AddScoped<CertifyRunJob>();
+        services.AddSingleton<ICertifyQueue, HangfireCertifyQueue>();
+        services.AddSingleton<CertifySubmitter>();
 
         services.AddSingleton<JobServers>();
         services.AddHostedService(sp => sp.GetRequiredService<JobServers>());

@@ -30,6 +30,23 @@ public class RunTimingsTests : RunsDashboardContext
     }
 
     [Fact]
+    public void A_certified_run_shows_its_certification_seconds_in_the_table()
+    {
+        var metrics = FakeRunStore.SampleMetrics() with
+        {
+            Timings = [new(RunStage.Training, 30), new(RunStage.Evaluating, 10), new(RunStage.Certifying, 10)],
+        };
+        var run = AddRun(r => FakeRunStore.Succeed(r, metrics));
+        var page = Render<RunDetail>(p => p.Add(x => x.Id, run.Id));
+
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=run-timings]")));
+        string Cell(string col) => page.Find($"[data-testid=run-timings] tr[data-stage=certifying] td[data-col={col}]").TextContent.Trim();
+        Assert.Equal("Certification", Cell("stage"));
+        Assert.Equal("10.0", Cell("seconds"));
+        Assert.Equal("20%", Cell("share"));
+    }
+
+    [Fact]
     public void A_run_recorded_before_timings_were_kept_shows_no_timings_table()
     {
         var run = AddRun(r => FakeRunStore.Succeed(r));
