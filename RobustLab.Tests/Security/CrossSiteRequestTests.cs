@@ -71,6 +71,15 @@ public class CrossSiteRequestTests
     }
 
     [Fact]
+    public async Task A_same_origin_form_post_with_origin_null_passes_because_the_browser_marks_it_same_origin()
+    {
+        // Chromium sends "Origin: null" on a form post from a page served with Referrer-Policy: no-referrer (the login form).
+        await using var host = await SecurityTestHost.StartAsync(SecurityTestHost.Loopback());
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.SendAsync(Post("/api/anything", Json(), "null", "same-origin"))).StatusCode);
+        await ProblemAsync(await host.Client.SendAsync(Post("/api/anything", Json(), "null", "cross-site")), HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
     public async Task Posts_from_the_own_origin_and_from_scripts_without_an_origin_pass()
     {
         await using var host = await SecurityTestHost.StartAsync(SecurityTestHost.Loopback());

@@ -53,6 +53,9 @@ public sealed class CrossSiteRequests(RequestDelegate next, IOptions<SecurityOpt
         string site = request.Headers["Sec-Fetch-Site"].ToString();
         if (site.Equals("cross-site", StringComparison.OrdinalIgnoreCase) || site.Equals("same-site", StringComparison.OrdinalIgnoreCase))
             return $"The browser sent it from another site (Sec-Fetch-Site: {site}).";
+        // The browser vouches for its own page (a script cannot set Sec-Fetch-Site). A same-origin form post carries
+        // "Origin: null" under this app's Referrer-Policy: no-referrer, so the Origin alone would refuse our own login form.
+        if (site.Equals("same-origin", StringComparison.OrdinalIgnoreCase)) return null;
         var origins = request.Headers.Origin;
         if (origins.Count == 0) return null;
         string origin = origins.ToString();
