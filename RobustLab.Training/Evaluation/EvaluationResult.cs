@@ -1,4 +1,5 @@
 using RobustLab.Training.Attacks;
+using RobustLab.Training.Corruptions;
 
 namespace RobustLab.Training.Evaluation;
 
@@ -28,4 +29,7 @@ public sealed record EvaluationResult(
 {
     /// <summary>Minimal adversarial perturbations (paper Table 1), when the run or the eval command asked for attacks.</summary>
     public AttackReport? Attacks { get; init; }
+
+    /// <summary>Accuracy and calibration under common corruptions, when the eval command asked for them.</summary>
+    public CorruptionReport? Corruptions { get; init; }
 }
