@@ -19,6 +19,7 @@ public static class CommandLineApp
         {
             TrainCommand.Create(context),
             EvalCommand.Create(context),
+            CorruptCommand.Create(context),
             DatasetsCommand.Create(context),
             BenchCommand.Create(context),
             WorkerCommand.Create(context),

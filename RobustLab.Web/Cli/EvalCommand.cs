@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using RobustLab.Training.Attacks;
 using RobustLab.Training.Checkpoints;
+using RobustLab.Training.Corruptions;
 using RobustLab.Training.Data;
 using RobustLab.Training.Evaluation;
 using RobustLab.Training.Loop;
@@ -25,13 +26,14 @@ public static class EvalCommand
         {
             Description = $"Comma-separated attacks to run, or all: {string.Join(", ", AttackCatalog.Names)}.",
         };
+        var corruptions = CorruptCommand.Corruptions();
         var samples = CliOptions.Int("--samples", "Test images the attacks draw (seeded); the correctly classified ones are attacked (default 100).");
         var device = CliOptions.Device();
         var json = CliOptions.Json();
         var dataRoot = CliOptions.DataRoot();
         var command = new Command("eval", "Evaluate a trained run: accuracy and GNR (trapezoid and mean); --attacks adds minimal adversarial perturbations.")
         {
-            checkpoint, dataset, testSubset, seed, attacks, samples, device, json, dataRoot,
+            checkpoint, dataset, testSubset, seed, attacks, samples, corruptions, device, json, dataRoot,
         };
         command.SetAction(parsed =>
         {
@@ -41,8 +43,12 @@ public static class EvalCommand
             int? subset = parsed.GetValue(testSubset);
             if (subset is < 1) throw new UsageException($"--test-subset must be >= 1 (got {subset}).");
             var attackOptions = AttackOptionsFrom(parsed.GetValue(attacks), parsed.GetValue(samples));
+            var corruptionNames = parsed.GetValue(corruptions) is { } list ? CorruptCommand.ParseCorruptions(list) : null;
+            if (corruptionNames is not null && datasetName is not null)
+                throw new UsageException("--corruptions: measured on the run's own data set; leave out --dataset (or use 'robustlab corrupt').");
             return Run(context, Path.GetFullPath(parsed.GetValue(checkpoint)!), datasetName?.ToLowerInvariant(), subset,
-                parsed.GetValue(seed), attackOptions, CliOptions.DeviceName(parsed.GetValue(device)), parsed.GetValue(json), parsed.GetValue(dataRoot));
+                parsed.GetValue(seed), attackOptions, corruptionNames, CliOptions.DeviceName(parsed.GetValue(device)), parsed.GetValue(json),
+                parsed.GetValue(dataRoot));
         });
         return command;
     }
@@ -63,7 +69,7 @@ public static class EvalCommand
     }
 
     static int Run(CliContext context, string checkpointDir, string? dataset, int? testSubset, int? seed, AttackOptions? attacks,
-        string device, bool json, string? dataRoot)
+        IReadOnlyList<string>? corruptions, string device, bool json, string? dataRoot)
     {
         if (!Directory.Exists(checkpointDir))
             throw new CliRuntimeException($"--checkpoint: {checkpointDir} does not exist.");
@@ -83,6 +89,12 @@ public static class EvalCommand
             attacks, p => progress.Update($"attacking: {p.Attack} ({p.AttackIndex + 1}/{p.Attacks}) {p.Done}/{p.Total} images",
                 (p.AttackIndex + (p.Total == 0 ? 1 : p.Done / (double)p.Total)) / p.Attacks));
         progress.Clear();
+        if (corruptions is not null)
+        {
+            // The same images as accuracy and GNR: the same subset size and seed.
+            var options = new CorruptionOptions { Corruptions = corruptions, Seed = metrics.Seed };
+            metrics = metrics with { Corruptions = CorruptCommand.Measure(context, checkpointDir, catalog, testSubset, options, device, "corrupting") };
+        }
 
         if (json)
         {
@@ -111,6 +123,11 @@ public static class EvalCommand
                     $"gap {m.MomentGap:0.0000} ({m.MomentGapImages} images x {m.MomentGapSamples} samples)");
         o.WriteLine($"seed            {m.Seed}");
         if (m.Attacks is { } report) WriteAttacks(o, report);
+        if (m.Corruptions is { } corruptions)
+        {
+            o.WriteLine();
+            CorruptCommand.WriteReport(o, corruptions);
+        }
     }
 
     /// <summary>Paper Table 1's attack columns: one row per attack, minimal perturbations over the fooled images.</summary>
