@@ -47,6 +47,9 @@ public static class CorruptCommand
             var report = Measure(context, dir, catalog, images, options, deviceName, "corrupting");
             if (baselineDir is not null)
             {
+                string baselineData = RunFolder.ReadRunJson(baselineDir).Config.Dataset;
+                if (!string.Equals(baselineData, record.Config.Dataset, StringComparison.OrdinalIgnoreCase))
+                    throw new UsageException($"--baseline: {baselineDir} was trained on {baselineData}, the checkpoint on {record.Config.Dataset}; mCE compares runs of one data set.");
                 var reference = Measure(context, baselineDir, catalog, images, options, deviceName, "corrupting the baseline");
                 report = report with { Errors = MeanCorruptionError.Against(report, reference, baselineDir) };
             }
