@@ -3,6 +3,7 @@ using RobustLab.Training.Data;
 using RobustLab.Training.Evaluation;
 using RobustLab.Training.Models;
 using RobustLab.Training.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace RobustLab.Training.Benchmarks;

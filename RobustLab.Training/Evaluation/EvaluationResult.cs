@@ -1,6 +1,7 @@
 using RobustLab.Training.Attacks;
 using RobustLab.Training.Certification;
 using RobustLab.Training.Loop;
+using RobustLab.Training.Corruptions;
 
 namespace RobustLab.Training.Evaluation;
 
@@ -42,4 +43,7 @@ public sealed record EvaluationResult(
     /// recorded before timings were kept and for evaluations of a checkpoint.
     /// </summary>
     public IReadOnlyList<StageSeconds>? Timings { get; init; }
+
+    /// <summary>Accuracy and calibration under common corruptions, when the eval command asked for them.</summary>
+    public CorruptionReport? Corruptions { get; init; }
 }

@@ -20,6 +20,14 @@ public static class SeededNoise
     public static Tensor Uniform(ReadOnlySpan<long> shape, Generator generator, Device device) =>
         OnDevice(rand(shape.ToArray(), generator: generator), device);
 
+    /// <summary>Poisson counts with the given rates (any shape, any device), drawn on the CPU and moved to the rates' device.</summary>
+    public static Tensor Poisson(Tensor rate, Generator generator)
+    {
+        if (rate.device.type == DeviceType.CPU) return poisson(rate, generator);
+        using var cpuRate = rate.cpu();
+        return OnDevice(poisson(cpuRate, generator), rate.device);
+    }
+
     static Tensor OnDevice(Tensor cpu, Device device)
     {
         if (device.type == DeviceType.CPU) return cpu;

@@ -20,6 +20,7 @@ public static class CommandLineApp
             TrainCommand.Create(context),
             EvalCommand.Create(context),
             CertifyCommand.Create(context),
+            CorruptCommand.Create(context),
             DatasetsCommand.Create(context),
             BenchCommand.Create(context),
             WorkerCommand.Create(context),

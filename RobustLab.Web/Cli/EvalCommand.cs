@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using RobustLab.Training.Attacks;
 using RobustLab.Training.Certification;
 using RobustLab.Training.Checkpoints;
+using RobustLab.Training.Corruptions;
 using RobustLab.Training.Data;
 using RobustLab.Training.Evaluation;
 using RobustLab.Training.Loop;
@@ -26,6 +27,7 @@ public static class EvalCommand
         {
             Description = $"Comma-separated attacks to run, or all: {string.Join(", ", AttackCatalog.Names)}.",
         };
+        var corruptions = CorruptCommand.Corruptions();
         var samples = CliOptions.Int("--samples", "Test images the attacks draw (seeded); the correctly classified ones are attacked (default 100).");
         var certify = new Option<string?>("--certify")
         {
@@ -39,7 +41,7 @@ public static class EvalCommand
         var dataRoot = CliOptions.DataRoot();
         var command = new Command("eval", "Evaluate a trained run: accuracy and GNR (trapezoid and mean); --attacks adds minimal adversarial perturbations.")
         {
-            checkpoint, dataset, testSubset, seed, attacks, samples, certify, device, json, dataRoot,
+            checkpoint, dataset, testSubset, seed, attacks, samples, certify, corruptions, device, json, dataRoot,
         };
         var certifySizing = new CertificationCliOptions();
         certifySizing.AddTo(command);
@@ -57,8 +59,11 @@ public static class EvalCommand
             var certifyRequest = !certifying ? null
                 : new CertifyRequest(CertifyCommand.ParseSigmas(parsed.GetValue(certify) is { } list ? [list] : null, "--certify"),
                     certifySizing.Read(parsed));
+            var corruptionNames = parsed.GetValue(corruptions) is { } names ? CorruptCommand.ParseCorruptions(names) : null;
+            if (corruptionNames is not null && datasetName is not null)
+                throw new UsageException("--corruptions: measured on the run's own data set; leave out --dataset (or use 'robustlab corrupt').");
             return Run(context, Path.GetFullPath(parsed.GetValue(checkpoint)!), datasetName?.ToLowerInvariant(), subset,
-                parsed.GetValue(seed), attackOptions, certifyRequest, CliOptions.DeviceName(parsed.GetValue(device)), parsed.GetValue(json),
+                parsed.GetValue(seed), attackOptions, certifyRequest, corruptionNames, CliOptions.DeviceName(parsed.GetValue(device)), parsed.GetValue(json),
                 parsed.GetValue(dataRoot));
         });
         return command;
@@ -93,7 +98,7 @@ public static class EvalCommand
     }
 
     static int Run(CliContext context, string checkpointDir, string? dataset, int? testSubset, int? seed, AttackOptions? attacks,
-        CertifyRequest? certify, string device, bool json, string? dataRoot)
+        CertifyRequest? certify, IReadOnlyList<string>? corruptions, string device, bool json, string? dataRoot)
     {
         CheckCheckpoint(checkpointDir);
         if (certify is not null) CertifyCommand.RequireSigmas(RunFolder.ReadRunJson(checkpointDir), certify.Sigmas, "--certify");
@@ -110,6 +115,12 @@ public static class EvalCommand
             attacks, p => progress.Update($"attacking: {p.Attack} ({p.AttackIndex + 1}/{p.Attacks}) {p.Done}/{p.Total} images",
                 (p.AttackIndex + (p.Total == 0 ? 1 : p.Done / (double)p.Total)) / p.Attacks));
         progress.Clear();
+        if (corruptions is not null)
+        {
+            // The same images as accuracy and GNR: the same subset size and seed.
+            var options = new CorruptionOptions { Corruptions = corruptions, Seed = metrics.Seed };
+            metrics = metrics with { Corruptions = CorruptCommand.Measure(context, checkpointDir, catalog, testSubset, options, device, "corrupting") };
+        }
         var certification = certify is null ? null
             : CertifyCommand.Execute(context, checkpointDir, dataset, certify.Sigmas, certify.Options, seed, device,
                 dataRoot, "--certify");
@@ -148,6 +159,11 @@ public static class EvalCommand
                     $"gap {m.MomentGap:0.0000} ({m.MomentGapImages} images x {m.MomentGapSamples} samples)");
         o.WriteLine($"seed            {m.Seed}");
         if (m.Attacks is { } report) WriteAttacks(o, report);
+        if (m.Corruptions is { } corruptions)
+        {
+            o.WriteLine();
+            CorruptCommand.WriteReport(o, corruptions);
+        }
     }
 
     /// <summary>Paper Table 1's attack columns: one row per attack, minimal perturbations over the fooled images.</summary>
