@@ -25,14 +25,29 @@ public sealed class HangfireAttackQueue(IBackgroundJobClient jobs, JobStorage st
         string[] names = [.. attacks.Attacks];
         int samples = attacks.Samples;
         // Hangfire substitutes its own token (server shutdown) for CancellationToken.None when it performs the job.
-        string jobId = jobs.Create(Job.FromExpression<AttackRunJob>(job => job.ExecuteAsync(runId, names, samples, CancellationToken.None)),
-            new EnqueuedState(run.Queue));
-        await store.SetJobIdAsync(runId, jobId, ct);
+        return await EnqueueOnRunQueueAsync(jobs, store, run,
+            Job.FromExpression<AttackRunJob>(job => job.ExecuteAsync(runId, names, samples, CancellationToken.None)), ct);
+    }
+
+    /// <summary>
+    /// Creates <paramref name="job"/> on the run's device queue and records its id as the run's <see cref="RunEntity.JobId"/>:
+    /// how every job after training (attacks, certification) is queued.
+    /// </summary>
+    internal static async Task<string> EnqueueOnRunQueueAsync(IBackgroundJobClient jobs, IRunStore store, RunEntity run, Job job,
+        CancellationToken ct)
+    {
+        string jobId = jobs.Create(job, new EnqueuedState(run.Queue));
+        await store.SetJobIdAsync(run.Id, jobId, ct);
         run.JobId = jobId;
         return jobId;
     }
 
-    public Task<AttackJobStatus?> StatusAsync(RunEntity run, CancellationToken ct = default)
+    public Task<AttackJobStatus?> StatusAsync(RunEntity run, CancellationToken ct = default) =>
+        StatusOf(storage, run, typeof(AttackRunJob), "attacking", "attack the run again", ct);
+
+    /// <summary>The state of the run's <paramref name="jobType"/> job, read from the shared Hangfire storage (<see cref="Read"/>, <see cref="Stale"/>).</summary>
+    internal static Task<AttackJobStatus?> StatusOf(JobStorage storage, RunEntity run, Type jobType, string working, string again,
+        CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(run);
         if (string.IsNullOrEmpty(run.JobId)) return Task.FromResult<AttackJobStatus?>(null);
@@ -40,7 +55,7 @@ public sealed class HangfireAttackQueue(IBackgroundJobClient jobs, JobStorage st
         bool leaseLive = run.LeaseOwner is not null && run.LeaseExpiresAt > DateTimeOffset.UtcNow;
         DateTimeOffset? leaseExpired = run.LeaseExpiresAt;
         // Hangfire's storage API is synchronous: off the caller's thread (a Blazor circuit or a request).
-        return Task.Run(() => Stale(Read(storage, jobId, typeof(AttackRunJob)), leaseLive, leaseExpired), ct);
+        return Task.Run(() => Stale(Read(storage, jobId, jobType), leaseLive, leaseExpired, working, again), ct);
     }
 
     /// <summary>

@@ -19,21 +19,10 @@ public sealed class HangfireCertifyQueue(IBackgroundJobClient jobs, JobStorage s
         double[]? sigmas = options.Sigmas is null ? null : [.. options.Sigmas];
         int n0 = options.N0, n = options.N, images = options.Images;
         double alpha = options.Alpha;
-        string jobId = jobs.Create(Job.FromExpression<CertifyRunJob>(job => job.ExecuteAsync(runId, sigmas, n0, n, alpha, images, CancellationToken.None)),
-            new EnqueuedState(run.Queue));
-        await store.SetJobIdAsync(runId, jobId, ct);
-        run.JobId = jobId;
-        return jobId;
+        return await HangfireAttackQueue.EnqueueOnRunQueueAsync(jobs, store, run,
+            Job.FromExpression<CertifyRunJob>(job => job.ExecuteAsync(runId, sigmas, n0, n, alpha, images, CancellationToken.None)), ct);
     }
 
-    public Task<AttackJobStatus?> StatusAsync(RunEntity run, CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(run);
-        if (string.IsNullOrEmpty(run.JobId)) return Task.FromResult<AttackJobStatus?>(null);
-        string jobId = run.JobId;
-        bool leaseLive = run.LeaseOwner is not null && run.LeaseExpiresAt > DateTimeOffset.UtcNow;
-        DateTimeOffset? leaseExpired = run.LeaseExpiresAt;
-        return Task.Run(() => HangfireAttackQueue.Stale(HangfireAttackQueue.Read(storage, jobId, typeof(CertifyRunJob)), leaseLive, leaseExpired,
-            "certifying", "certify the run again"), ct);
-    }
+    public Task<AttackJobStatus?> StatusAsync(RunEntity run, CancellationToken ct = default) =>
+        HangfireAttackQueue.StatusOf(storage, run, typeof(CertifyRunJob), "certifying", "certify the run again", ct);
 }
