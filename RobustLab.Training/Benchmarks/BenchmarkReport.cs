@@ -28,6 +28,8 @@ public sealed record BenchmarkReport(
     public double? EvaluationToInferenceRatio { get; init; }
     /// <summary>Plain inference (certification bench) over the baseline's clean training images per second (target: at least 2.5).</summary>
     public double? InferenceToBaselineTrainingRatio { get; init; }
+    /// <summary>Resident memory of <c>robustlab serve</c> after its first and its tenth short run (target: under 1,536 MiB, growth under 10 %).</summary>
+    public ServeMemory? ServeRssMiBAfterRuns { get; init; }
 
     public static BenchmarkReport From(StepTiming baseline, StepTiming regularizer, StepTiming augmentation, MemoryProfile? memory,
         int threads, string device, int batchSize) =>

@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using RobustLab.Training.Data;
 using RobustLab.Training.Evaluation;
 using RobustLab.Training.Loop;
+using RobustLab.Training.Runtime;
 
 namespace RobustLab.Training.Benchmarks;
 
@@ -14,9 +14,6 @@ public sealed record MemoryProfile(double RssMiBAfterEpoch2, double RssMiBAfterE
 /// </summary>
 public static class MemoryBenchmark
 {
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "malloc_trim")]
-    static extern int MallocTrim(nuint pad);
-
     public const string Dataset = "fashion-mnist";
     public const int TrainImages = 2000;
     public const int Epochs = 10;
@@ -37,7 +34,7 @@ public static class MemoryBenchmark
         try
         {
             RunPipeline.Execute(options, catalog, runDir,
-                new RunCallbacks(OnEpoch: report => { if (report.Epoch is 2 or Epochs) rss[report.Epoch] = ResidentMiB(); }),
+                new RunCallbacks(OnEpoch: report => { if (report.Epoch is 2 or Epochs) rss[report.Epoch] = ProcessMemory.ResidentMiBAfterRelease(); }),
                 ct, evaluation);
         }
         finally
@@ -45,23 +42,5 @@ public static class MemoryBenchmark
             if (Directory.Exists(runDir)) Directory.Delete(runDir, recursive: true);
         }
         return new MemoryProfile(rss.GetValueOrDefault(2, double.NaN), rss.GetValueOrDefault(Epochs, double.NaN), Dataset, TrainImages);
-    }
-
-    /// <summary>
-    /// Resident memory after a full garbage collection and, on glibc, malloc_trim: memory the allocators merely
-    /// keep cached for reuse (it swings by +-60 MiB between epochs) is returned first, so the figure shows what is held.
-    /// </summary>
-    public static double ResidentMiB()
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-        if (OperatingSystem.IsLinux())
-        {
-            try { MallocTrim(0); } catch (EntryPointNotFoundException) { } catch (DllNotFoundException) { }
-        }
-        using var process = Process.GetCurrentProcess();
-        process.Refresh();
-        return process.WorkingSet64 / (1024.0 * 1024.0);
     }
 }

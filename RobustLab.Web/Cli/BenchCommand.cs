@@ -14,7 +14,7 @@ public static class BenchCommand
     public static Command Create(CliContext context)
     {
         var steps = CliOptions.Int("--steps", "Timed steps per method after 3 warm-up steps (default 20).");
-        var skipMemory = new Option<bool>("--skip-memory") { Description = "Skip the 10-epoch memory measurement." };
+        var skipMemory = new Option<bool>("--skip-memory") { Description = "Skip the memory measurements (10 epochs in this process; 10 runs through a serve process)." };
         var device = CliOptions.Device();
         var json = CliOptions.Json();
         var dataRoot = CliOptions.DataRoot();
@@ -49,7 +49,12 @@ public static class BenchCommand
         progress.Update("a full evaluation of 2,000 images against plain inference", 0.25, force: true);
         var evaluation = new EvaluationBenchmark().Measure(device, ct: context.Cancel);
         progress.Update($"memory: {MemoryBenchmark.Epochs} epochs on {MemoryBenchmark.TrainImages} images", 0.3, force: true);
-        var memory = skipMemory ? null : MemoryBenchmark.Measure(new DatasetCatalog(CliOptions.Locations(dataRoot)), deviceName, context.Cancel);
+        var catalog = new DatasetCatalog(CliOptions.Locations(dataRoot));
+        var memory = skipMemory ? null : MemoryBenchmark.Measure(catalog, deviceName, context.Cancel);
+        var serve = skipMemory || !catalog.Describe(ServeMemoryBenchmark.Dataset).Found ? null
+            : ServeMemoryBenchmark.MeasureAsync(dataRoot,
+                run => progress.Update($"memory: run {run} of {ServeMemoryBenchmark.Runs} through robustlab serve", 0.4 + 0.06 * run, force: true),
+                context.Cancel).GetAwaiter().GetResult();
         progress.Clear();
 
         var report = BenchmarkReport.From(baseline, regularizer, augmentation, memory, threads, deviceName, 128) with
@@ -61,6 +66,7 @@ public static class BenchCommand
             EvaluationSecondsFor2000 = evaluation.EvaluationSeconds,
             EvaluationToInferenceRatio = evaluation.Ratio,
             InferenceToBaselineTrainingRatio = throughput.InferenceImagesPerSecond / baseline.CleanImagesPerSecond,
+            ServeRssMiBAfterRuns = serve,
         };
         if (skipMemory) report = report with { MemoryNote = "skipped (--skip-memory)." };
         if (json)
@@ -82,6 +88,8 @@ public static class BenchCommand
         o.WriteLine(memory is null
             ? $"memory: {report.MemoryNote}"
             : $"resident memory: {memory.RssMiBAfterEpoch2:0} MiB after epoch 2, {memory.RssMiBAfterEpoch10:0} MiB after epoch 10 ({report.MemoryNote})");
+        if (serve is not null)
+            o.WriteLine($"serve resident memory: {serve.AfterRun1:0} MiB after run 1, {serve.AfterLastRun:0} MiB after run {serve.Runs} ({serve.Growth:+0%;-0%}; {serve.Description})");
         return ExitCodes.Ok;
     }
 

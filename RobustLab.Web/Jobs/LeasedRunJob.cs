@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
+using RobustLab.Training.Runtime;
 using RobustLab.Web.Runs;
 
 namespace RobustLab.Web.Jobs;
@@ -42,6 +43,8 @@ public sealed class LeasedRunJob(
         {
             try { await store.ReleaseLeaseAsync(runId, owner, CancellationToken.None); }
             catch (Exception e) { logger.LogWarning(e, "Run {RunId}: could not release the lease; it expires by itself.", runId); }
+            // A long-lived worker process gives back what the job's data and tensors used, so memory stays flat over runs.
+            ProcessMemory.Release();
         }
     }
 
