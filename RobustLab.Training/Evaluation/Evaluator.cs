@@ -22,7 +22,8 @@ public static class Evaluator
         double momentAccuracy = MomentApproximation.Accuracy(model, x, y, momentSigma, options.BatchSize);
         int gapImages = (int)Math.Min(options.MomentGapImages, test.Count);
         using var gapSubset = x.narrow(0, 0, gapImages);
-        double gap = MomentApproximation.RelativeGap(model, gapSubset, momentSigma, options.MomentGapSamples, options.Seed, ct);
+        double gap = MomentApproximation.RelativeGap(model, gapSubset, momentSigma, options.MomentGapSamples, options.Seed, ct,
+            options.BatchSize);
 
         return new EvaluationResult(accuracy, test.Count, Gnr.Trapezoid(curve), Gnr.Mean(curve), curve, momentAccuracy, gap,
             momentSigma, gapImages, options.MomentGapSamples, options.Seed);

@@ -48,13 +48,15 @@ public static class MomentApproximation
     /// ||A - M||_F / ||M||_F over the images of x, where A holds the analytic mean logits and M the mean logits of
     /// <paramref name="samples"/> noisy copies x + N(0, sigma^2) of each image.
     /// </summary>
-    public static double RelativeGap(SplitNetwork model, Tensor x, double sigma, int samples, int seed, CancellationToken ct = default)
+    /// <param name="batchSize">Noisy copies per forward pass (whole images' worth, at least one image).</param>
+    public static double RelativeGap(SplitNetwork model, Tensor x, double sigma, int samples, int seed, CancellationToken ct = default,
+        int batchSize = 2048)
     {
         using var _ = no_grad();
         using var s2 = FirstLayerStd(model, sigma, x.device);
         using var generator = SeededNoise.Generator((ulong)seed);
         long n = x.shape[0];
-        int imagesPerBatch = Math.Max(1, 2048 / samples);
+        int imagesPerBatch = Math.Max(1, batchSize / samples);
         double diffSq = 0, meanSq = 0;
         for (long start = 0; start < n; start += imagesPerBatch)
         {
@@ -63,8 +65,10 @@ public static class MomentApproximation
             long count = Math.Min(imagesPerBatch, n - start);
             var batch = x.narrow(0, start, count);
             var analytic = MeanLogits(model, batch, s2);
-            var copies = batch.repeat_interleave(samples, 0);
-            var noisy = copies + SeededNoise.Normal(copies.shape, generator, x.device) * sigma;
+            // samples noisy copies of each image, image-major, built in place on the noise (no repeated copy of the batch).
+            long[] copyShape = [count * samples, .. batch.shape[1..]];
+            var noise = SeededNoise.Normal(copyShape, generator, x.device);
+            var noisy = noise.view([count, samples, .. batch.shape[1..]]).mul_(sigma).add_(batch.unsqueeze(1)).view(copyShape);
             var monteCarlo = model.call(noisy).reshape(count, samples, -1).mean([1]);
             diffSq += (analytic - monteCarlo).square().sum().item<float>();
             meanSq += monteCarlo.square().sum().item<float>();

@@ -43,8 +43,6 @@ public sealed class LeasedRunJob(
         {
             try { await store.ReleaseLeaseAsync(runId, owner, CancellationToken.None); }
             catch (Exception e) { logger.LogWarning(e, "Run {RunId}: could not release the lease; it expires by itself.", runId); }
-            // A long-lived worker process gives back what the job's data and tensors used, so memory stays flat over runs.
-            ProcessMemory.Release();
         }
     }
 
@@ -98,6 +96,9 @@ public sealed class LeasedRunJob(
         finally
         {
             await heartbeat.DisposeAsync();
+            // A long-lived worker gives back what the job's data and tensors used before the run's end is recorded, so
+            // memory stays flat over a sweep and anyone who sees the run end sees the memory already returned.
+            ProcessMemory.Release();
         }
     }
 
