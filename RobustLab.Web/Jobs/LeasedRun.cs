@@ -1,3 +1,5 @@
+using RobustLab.Training.Runtime;
+
 namespace RobustLab.Web.Jobs;
 
 /// <summary>How a job kind takes a run's lease (<see cref="LeasedRunJob"/>).</summary>
@@ -52,8 +54,14 @@ public sealed class LeasedRun(Guid runId, string owner, StoreGate store, Cancell
 
     /// <summary>
     /// Runs blocking work (training, attacks: minutes to hours) on a dedicated thread, not one of the thread pool's,
-    /// with <see cref="Token"/>.
+    /// with <see cref="Token"/>. When it ends, however it ends, the process gives back what the work's data and tensors
+    /// used (<see cref="ProcessMemory.Release"/>), before the job records anything: a long-lived worker stays flat over a
+    /// sweep, and whoever sees a run end sees that memory already returned.
     /// </summary>
     public Task<T> OnOwnThread<T>(Func<CancellationToken, T> work) =>
-        Task.Factory.StartNew(() => work(Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        Task.Factory.StartNew(() =>
+        {
+            try { return work(Token); }
+            finally { ProcessMemory.Release(); }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 }

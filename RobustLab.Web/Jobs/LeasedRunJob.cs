@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
-using RobustLab.Training.Runtime;
 using RobustLab.Web.Runs;
 
 namespace RobustLab.Web.Jobs;
@@ -96,9 +95,6 @@ public sealed class LeasedRunJob(
         finally
         {
             await heartbeat.DisposeAsync();
-            // A long-lived worker gives back what the job's data and tensors used before the run's end is recorded, so
-            // memory stays flat over a sweep and anyone who sees the run end sees the memory already returned.
-            ProcessMemory.Release();
         }
     }
 
