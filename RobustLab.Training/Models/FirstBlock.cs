@@ -17,7 +17,7 @@ namespace RobustLab.Training.Models;
 public sealed class FirstBlock : nn.Module<Tensor, Tensor>
 {
     readonly float[] _black;
-    Tensor? _blackTensor, _batchVariance;
+    Tensor? _batchVariance;
 
     /// <param name="conv">The first convolution.</param>
     /// <param name="norm">Batch normalisation right after it, or null.</param>
@@ -35,19 +35,17 @@ public sealed class FirstBlock : nn.Module<Tensor, Tensor>
     public BatchNorm2d? Norm { get; }
     public (int Before, int After) Padding { get; }
 
-    /// <summary>Pads normalised inputs with black pixels: the padded border carries no noise.</summary>
+    /// <summary>Pads normalised inputs with black pixels (the interior is left bit-identical); the border carries no noise.</summary>
     public Tensor Pad(Tensor normalized)
     {
         if (Padding == (0, 0)) return normalized.alias();
-        if (_blackTensor is null || _blackTensor.device != normalized.device)
-        {
-            _blackTensor?.Dispose();
-            _blackTensor = tensor(_black, device: normalized.device).reshape(1, _black.Length, 1, 1).DetachFromDisposeScope();
-        }
         var (b, a) = Padding;
-        using var shifted = normalized - _blackTensor;
-        using var padded = nn.functional.pad(shifted, [b, a, b, a]);
-        return padded + _blackTensor;
+        long[] sides = [b, a, b, a];
+        if (_black.All(v => v == _black[0])) return nn.functional.pad(normalized, sides, value: _black[0]);
+        // A different black per channel: pad each channel with its own.
+        using var scope = NewDisposeScope();
+        var channels = normalized.split(1, 1).Select((c, i) => nn.functional.pad(c, sides, value: _black[i])).ToArray();
+        return cat(channels, 1).MoveToOuterDisposeScope();
     }
 
     public override Tensor forward(Tensor normalized)
@@ -84,7 +82,7 @@ public sealed class FirstBlock : nn.Module<Tensor, Tensor>
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing) { _blackTensor?.Dispose(); _batchVariance?.Dispose(); }
+        if (disposing) _batchVariance?.Dispose();
         base.Dispose(disposing);
     }
 }
