@@ -71,8 +71,10 @@ public class BatchNormVarianceMapTests
         // Std of a std estimate from 20000 samples is 0.5%; BN is affine in eval mode, so the mean is exact.
         AssertClose(s2, outputs.std(0, keepdim: true), 0.03, "std");
         AssertClose(clean, outputs.mean([0], keepdim: true), 0.03, "mean");
-        // The black border carries no noise: positions whose 3x3 window lies in it have s2 = 0.
-        Assert.Equal(0f, s2.select(2, 0).abs().max().item<float>());
+        // The black border carries no noise: positions whose 3x3 window lies in it have s2 = 0 (up to the 1e-12 floor
+        // that keeps sqrt's gradient finite).
+        Assert.True(s2.select(2, 0).max().item<float>() <= 1e-12f, $"s2 on the border: {s2.select(2, 0).max().item<float>()}");
+        Assert.True(s2.select(2, 5).min().item<float>() > 1e-3f);
         // With the batch statistics instead of the running ones the answer would differ clearly.
         bn.train();
         block.call(Normalize(rand(64, 2, 6, 6)));

@@ -40,6 +40,14 @@ public static class ModelFactory
             : $"{a.DisplayName} needs square images whose side is divisible by {a.SideDivisor}; this data set has {shape.Height}x{shape.Width}.";
     }
 
+    /// <summary>Which images a model takes, in words for the form's help ("VGG-11-BN: square, padded to a multiple of 32").</summary>
+    public static string InputRule(string architecture)
+    {
+        if (!Known.TryGetValue(architecture, out var a)) return UnknownMessage(architecture);
+        return a.PadsUp ? $"{a.DisplayName}: square, padded to a multiple of {a.SideDivisor}"
+            : $"{a.DisplayName}: square, side divisible by {a.SideDivisor}";
+    }
+
     /// <summary>Black pixels the model adds before and after each side of its input (0, 0 when it needs none).</summary>
     public static (int Before, int After) Padding(ModelSpec spec)
     {
