@@ -18,7 +18,27 @@ internal static class CheckpointFixtures
     public static ModelSpec AlexNetSpec { get; } =
         new("alexnet", new ImageShape(3, 32, 32), 100, new Normalization([0.5071f, 0.4865f, 0.4409f], [0.2673f, 0.2564f, 0.2762f]));
 
-    /// <summary>A freshly initialised network with seeded random weights.</summary>
+    /// <summary>ResNet-20 for Fashion-MNIST-sized inputs (no padding: its global pool takes 28x28).</summary>
+    public static ModelSpec ResNet20Spec { get; } =
+        new("resnet20", new ImageShape(1, 28, 28), 10, new Normalization([0.2860406f], [0.3530242f]));
+
+    /// <summary>VGG-11-BN for Fashion-MNIST-sized inputs, which it pads to 32x32.</summary>
+    public static ModelSpec Vgg11BnSpec { get; } =
+        new("vgg11bn", new ImageShape(1, 28, 28), 10, new Normalization([0.2860406f], [0.3530242f]));
+
+    public static ModelSpec SpecOf(string architecture) => architecture switch
+    {
+        "lenet" => LeNetSpec,
+        "alexnet" => AlexNetSpec,
+        "resnet20" => ResNet20Spec,
+        "vgg11bn" => Vgg11BnSpec,
+        _ => throw new ArgumentException($"no checkpoint spec for {architecture}"),
+    };
+
+    /// <summary>
+    /// A freshly initialised network with seeded random weights. Batch-normalised networks see a few batches in
+    /// training mode first, so that their running statistics (part of the checkpoint) are not the initial 0 and 1.
+    /// </summary>
     public static SplitNetwork Model(ModelSpec spec, int seed)
     {
         TorchRuntime.EnsureLoaded();
@@ -27,6 +47,13 @@ internal static class CheckpointFixtures
         {
             manual_seed(seed);
             model = ModelFactory.Create(spec);
+            if (model.modules().Any(m => m is TorchSharp.Modules.BatchNorm2d))
+                using (no_grad())
+                    for (int i = 0; i < 3; i++)
+                    {
+                        using var scope = NewDisposeScope();
+                        model.call(rand(32, spec.Input.Channels, spec.Input.Height, spec.Input.Width));
+                    }
         }
         model.eval();
         return model;

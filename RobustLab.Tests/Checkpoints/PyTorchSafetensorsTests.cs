@@ -20,14 +20,15 @@ public class PyTorchSafetensorsTests
     const string Python = "/usr/bin/python3";
     const int ImageCount = 64;
 
-    public static TheoryData<string> Architectures => new() { "lenet", "alexnet" };
+    // resnet20 and vgg11bn: batch normalisation with running statistics; vgg11bn also pads 28x28 to 32x32.
+    public static TheoryData<string> Architectures => new() { "lenet", "alexnet", "resnet20", "vgg11bn" };
 
     [Theory]
     [MemberData(nameof(Architectures))]
     public void PyTorchPredictsWhatTorchSharpPredicts(string architecture)
     {
         RequirePyTorch();
-        var spec = architecture == "lenet" ? LeNetSpec : AlexNetSpec;
+        var spec = SpecOf(architecture);
         using var folder = new TempFolder();
         using var scope = NewDisposeScope();
         using var model = Model(spec, seed: 11);

@@ -9,9 +9,7 @@ namespace RobustLab.Tests.Checkpoints;
 
 public class RunFolderTests
 {
-    public static TheoryData<string> Architectures => new() { "lenet", "alexnet" };
-
-    static ModelSpec SpecOf(string architecture) => architecture == "lenet" ? LeNetSpec : AlexNetSpec;
+    public static TheoryData<string> Architectures => new() { "lenet", "alexnet", "resnet20", "vgg11bn" };
 
     [Theory]
     [MemberData(nameof(Architectures))]
@@ -73,6 +71,23 @@ public class RunFolderTests
         Assert.Equal("[0.2860406]", meta["mean"]);
         Assert.Equal("[0.3530242]", meta["std"]);
         Assert.Equal(("regularizer", "0.1", "0.25", "3"), (meta["method"], meta["sigma"], meta["alpha"], meta["copies"]));
+    }
+
+    [Fact]
+    public void SafetensorsOfABatchNormModelHoldsTorchvisionNamesWithoutStepCounters()
+    {
+        using var folder = new TempFolder();
+        using var scope = NewDisposeScope();
+        using var model = Model(ResNet20Spec, seed: 6);
+        RunFolder.Save(folder.Path, model, Record(ResNet20Spec));
+
+        var (tensors, meta) = SafeTensors.Read(folder.File(RunFolder.SafetensorsFile));
+        var expected = model.state_dict().Keys.Where(k => !k.EndsWith(".num_batches_tracked")).Order();
+        Assert.Equal(expected, tensors.Keys.Order());
+        Assert.Equal([16L, 1, 3, 3], tensors["conv1.weight"].shape);
+        Assert.Equal([32L], tensors["layer2.0.bn1.running_var"].shape);
+        Assert.True(Identical(model.state_dict()["layer3.2.bn2.running_mean"], tensors["layer3.2.bn2.running_mean"]));
+        Assert.Equal("resnet20", meta["model"]);
     }
 
     [Fact]

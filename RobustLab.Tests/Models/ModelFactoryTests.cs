@@ -13,7 +13,16 @@ public class ModelFactoryTests
     [InlineData("lenet", 1, 28, 32, false)]
     [InlineData("alexnet", 3, 32, 32, true)]
     [InlineData("alexnet", 1, 64, 64, true)]
-    [InlineData("alexnet", 1, 28, 28, false)]
+    // 28x28 (Fashion-MNIST, MNIST) is padded to 32x32 by the models that need a multiple of 32.
+    [InlineData("alexnet", 1, 28, 28, true)]
+    [InlineData("alexnet", 1, 28, 32, false)]
+    [InlineData("resnet20", 1, 28, 28, true)]
+    [InlineData("resnet20", 3, 32, 32, true)]
+    [InlineData("resnet20", 1, 30, 30, true)]
+    [InlineData("resnet20", 3, 32, 28, false)]
+    [InlineData("vgg11bn", 1, 28, 28, true)]
+    [InlineData("vgg11bn", 3, 32, 32, true)]
+    [InlineData("vgg11bn", 3, 28, 32, false)]
     public void InputProblem_accepts_exactly_the_shapes_the_network_can_build(string model, int c, int h, int w, bool fits)
     {
         var shape = new ImageShape(c, h, w);

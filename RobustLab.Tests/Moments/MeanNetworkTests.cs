@@ -113,4 +113,32 @@ public class MeanNetworkTests
         using var mc = MonteCarloLogits(net, x, 0.3, 2048, seed: 9);
         Assert.True(Gap(analytic, mc) < Gap(clean, mc), $"analytic {Gap(analytic, mc)} vs clean {Gap(clean, mc)}");
     }
+
+    /// <summary>ResNet-20 in eval mode, its BN running statistics those of a few batches of images.</summary>
+    static SplitNetwork NewResNet20()
+    {
+        manual_seed(6);
+        var net = ModelFactory.Create(new ModelSpec("resnet20", new ImageShape(1, 28, 28), 10, new Normalization([0.3f], [0.35f])));
+        using (no_grad())
+            for (int i = 0; i < 5; i++)
+            {
+                using var scope = NewDisposeScope();
+                net.call(rand(64, 1, 28, 28));
+            }
+        net.eval();
+        return net;
+    }
+
+    [Fact]
+    public void Omega_of_mu3_matches_the_monte_carlo_mean_of_resnet20_under_small_noise()
+    {
+        using var net = NewResNet20();
+        using var x = rand(2, 1, 28, 28);
+        // Through the first block's BN (running statistics) and Omega's residual stages: docs/method.md, section
+        // "Batch normalisation in the first block". Omega is not linear, so the gap grows with sigma.
+        double small = MomentApproximation.RelativeGap(net, x, 0.01, samples: 256, seed: 7);
+        double large = MomentApproximation.RelativeGap(net, x, 0.3, samples: 256, seed: 8);
+        Assert.True(small < 0.01, $"relative gap at sigma 0.01: {small}");
+        Assert.True(small < large, $"gap at sigma 0.01 ({small}) should be below the gap at 0.3 ({large})");
+    }
 }

@@ -4,7 +4,7 @@
 Checks that the file is usable outside RobustLab: PyTorch 1.13 (Debian's python3-torch) has no safetensors
 reader, so this parses the format itself (8-byte little-endian header length, JSON header, raw F32 data),
 rebuilds the network from __metadata__ (model, channels, height, width, classes, mean, std) and loads the
-state dict with strict=True.
+state dict with strict=True (BatchNorm fills in the num_batches_tracked counters that RobustLab does not export).
 
 usage: /usr/bin/python3 load_safetensors.py model.safetensors images.f32 [--shape N,C,H,W]
 
@@ -62,6 +62,12 @@ class Normalized(nn.Module):
         return (x - self.mean) / self.std
 
 
+def padding(side, multiple):
+    """Black pixels before and after each side, as RobustLab's ModelFactory.Padding: up to the next multiple."""
+    total = (multiple - side % multiple) % multiple
+    return total // 2, total - total // 2
+
+
 class LeNet(Normalized):
     """As RobustLab.Training/Models/LeNet.cs."""
 
@@ -80,10 +86,12 @@ class LeNet(Normalized):
 
 
 class AlexNet(Normalized):
-    """As RobustLab.Training/Models/AlexNet.cs (no dropout)."""
+    """As RobustLab.Training/Models/AlexNet.cs (no dropout); 28x28 inputs are padded with black pixels to 32x32."""
 
     def __init__(self, c, h, w, classes, mean, std):
         super().__init__(mean, std)
+        self.pad = padding(h, 32)
+        h = w = h + sum(self.pad)
         self.conv1 = nn.Conv2d(c, 64, 11, stride=4, padding=5)
         self.conv2 = nn.Conv2d(64, 192, 5, padding=2)
         self.conv3 = nn.Conv2d(192, 384, 3, padding=1)
@@ -94,6 +102,7 @@ class AlexNet(Normalized):
         self.fc3 = nn.Linear(4096, classes)
 
     def forward(self, x):
+        x = F.pad(x, self.pad * 2)
         x = F.max_pool2d(F.relu(self.conv1(self.normalize(x))), 2, 2)
         x = F.max_pool2d(F.relu(self.conv2(x)), 2, 2)
         x = F.relu(self.conv3(x))
@@ -104,7 +113,67 @@ class AlexNet(Normalized):
         return self.fc3(x)
 
 
-MODELS = {"lenet": LeNet, "alexnet": AlexNet}
+class BasicBlock(nn.Module):
+    """As RobustLab.Training/Models/ResNetBasicBlock.cs: torchvision's BasicBlock with option-A shortcuts."""
+
+    def __init__(self, inplanes, planes, stride):
+        super().__init__()
+        self.conv1 = nn.Conv2d(inplanes, planes, 3, stride=stride, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(planes)
+        self.conv2 = nn.Conv2d(planes, planes, 3, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(planes)
+        self.stride, self.extra = stride, planes - inplanes
+
+    def forward(self, x):
+        y = self.bn2(self.conv2(F.relu(self.bn1(self.conv1(x)))))
+        shortcut = x[:, :, ::self.stride, ::self.stride]
+        if self.extra:
+            shortcut = F.pad(shortcut, (0, 0, 0, 0, self.extra // 2, self.extra - self.extra // 2))
+        return F.relu(y + shortcut)
+
+
+class ResNet20(Normalized):
+    """As RobustLab.Training/Models/ResNet20.cs: He et al.'s CIFAR ResNet-20 with torchvision's names."""
+
+    def __init__(self, c, h, w, classes, mean, std):
+        super().__init__(mean, std)
+        self.pad = padding(h, 4)
+        self.conv1 = nn.Conv2d(c, 16, 3, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(16)
+        self.layer1 = nn.Sequential(*[BasicBlock(16, 16, 1) for _ in range(3)])
+        self.layer2 = nn.Sequential(BasicBlock(16, 32, 2), BasicBlock(32, 32, 1), BasicBlock(32, 32, 1))
+        self.layer3 = nn.Sequential(BasicBlock(32, 64, 2), BasicBlock(64, 64, 1), BasicBlock(64, 64, 1))
+        self.fc = nn.Linear(64, classes)
+
+    def forward(self, x):
+        x = F.relu(self.bn1(self.conv1(self.normalize(F.pad(x, self.pad * 2)))))
+        x = self.layer3(self.layer2(self.layer1(x)))
+        return self.fc(x.mean((2, 3)))
+
+
+class Vgg11Bn(Normalized):
+    """As RobustLab.Training/Models/Vgg11Bn.cs: torchvision's vgg11_bn features, one linear classifier for 32x32."""
+
+    def __init__(self, c, h, w, classes, mean, std):
+        super().__init__(mean, std)
+        self.pad = padding(h, 32)
+        h = h + sum(self.pad)
+        layers = []
+        for v in [64, "M", 128, "M", 256, 256, "M", 512, 512, "M", 512, 512, "M"]:
+            if v == "M":
+                layers.append(nn.MaxPool2d(2, 2))
+            else:
+                layers += [nn.Conv2d(c, v, 3, padding=1), nn.BatchNorm2d(v), nn.ReLU()]
+                c = v
+        self.features = nn.Sequential(*layers)
+        self.classifier = nn.Linear(512 * (h // 32) ** 2, classes)
+
+    def forward(self, x):
+        x = self.features(self.normalize(F.pad(x, self.pad * 2)))
+        return self.classifier(x.flatten(1))
+
+
+MODELS = {"lenet": LeNet, "alexnet": AlexNet, "resnet20": ResNet20, "vgg11bn": Vgg11Bn}
 
 
 def load_model(path):

@@ -31,6 +31,13 @@ public sealed record BenchmarkReport(
     /// <summary>Resident memory of <c>robustlab serve</c> after its first and its tenth short run (target: under 1,536 MiB, growth under 10 %).</summary>
     public ServeMemory? ServeRssMiBAfterRuns { get; init; }
 
+    /// <summary>ResNet-20 (1x28x28, batch 128) baseline step (<see cref="StepBenchmark.MeasureModel"/>).</summary>
+    public StepTiming? ResNet20Baseline { get; init; }
+    /// <summary>ResNet-20 regulariser step, through its batch-normalised first block.</summary>
+    public StepTiming? ResNet20Regularizer { get; init; }
+    /// <summary>ResNet20Regularizer / ResNet20Baseline seconds per clean image (target: at most 2.0).</summary>
+    public double? RatioResNet20RegularizerToBaseline { get; init; }
+
     public static BenchmarkReport From(StepTiming baseline, StepTiming regularizer, StepTiming augmentation, MemoryProfile? memory,
         int threads, string device, int batchSize) =>
         new(baseline, regularizer, augmentation,

@@ -30,6 +30,18 @@ public sealed class StepBenchmark(int steps = 20, int warmupSteps = 3, int batch
 
     static readonly ImageShape Input = new(1, 28, 28);
 
+    /// <summary>
+    /// Baseline and regulariser timings of another model on 1x28x28 inputs (ResNet-20: its batch-normalised first block,
+    /// no fused kernels), measured together in the same interleaved rounds. Also with Adam, so that only the method differs.
+    /// </summary>
+    public (StepTiming Baseline, StepTiming Regularizer) MeasureModel(string model, Device device)
+    {
+        using var baseline = new Runner(device, _ => new BaselineObjective(), noisy: false, batchSize, seed, model);
+        using var regularizer = new Runner(device, network => new MomentRegularizerObjective(network, Sigma, Alpha, device), noisy: false, batchSize, seed, model);
+        var seconds = Interleaved([baseline, regularizer]);
+        return (Timing(seconds[0], false), Timing(seconds[1], false));
+    }
+
     /// <summary>Baseline, regulariser and augmentation (N~ = 21) timings, measured together.</summary>
     public (StepTiming Baseline, StepTiming Regularizer, StepTiming Augmentation) MeasureAll(Device device)
     {
@@ -37,13 +49,19 @@ public sealed class StepBenchmark(int steps = 20, int warmupSteps = 3, int batch
         using var baseline = new Runner(device, _ => new BaselineObjective(), noisy: false, batchSize, seed);
         using var regularizer = new Runner(device, network => new MomentRegularizerObjective(network, Sigma, Alpha, device), noisy: false, batchSize, seed);
         using var augmentation = new Runner(device, _ => new AugmentationObjective(Sigma, AugmentationCopies, generator), noisy: true, batchSize, seed);
-        Runner[] runners = [baseline, regularizer, augmentation];
+        var seconds = Interleaved([baseline, regularizer, augmentation]);
+        return (Timing(seconds[0], false), Timing(seconds[1], false), Timing(seconds[2], true));
+    }
+
+    /// <summary>Seconds per step of each runner in every round, after warm-up.</summary>
+    List<double>[] Interleaved(Runner[] runners)
+    {
         foreach (var runner in runners) runner.Time(warmupSteps);
         var seconds = runners.Select(_ => new List<double>()).ToArray();
         for (int round = 0; round < rounds; round++)
             for (int i = 0; i < runners.Length; i++)
                 seconds[i].Add(runners[i].Time(steps) / steps);
-        return (Timing(seconds[0], false), Timing(seconds[1], false), Timing(seconds[2], true));
+        return seconds;
     }
 
     StepTiming Timing(List<double> secondsPerStep, bool noisy)
@@ -64,13 +82,14 @@ public sealed class StepBenchmark(int steps = 20, int warmupSteps = 3, int batch
         readonly Tensor? _noisyRows;
         readonly Device _device;
 
-        public Runner(Device device, Func<SplitNetwork, ITrainingObjective> objectiveFor, bool noisy, int batchSize, int seed)
+        public Runner(Device device, Func<SplitNetwork, ITrainingObjective> objectiveFor, bool noisy, int batchSize, int seed,
+            string model = "lenet")
         {
             _device = device;
             lock (GlobalRandom.Sync) // the seed, the initial weights and the random batch in one block
             {
                 torch.manual_seed(seed);
-                _network = ModelFactory.Create(new ModelSpec("lenet", Input, 10, Normalization.Identity(1)));
+                _network = ModelFactory.Create(new ModelSpec(model, Input, 10, Normalization.Identity(1)));
                 _network.to(device);
                 _network.train();
                 _objective = objectiveFor(_network);

@@ -12,7 +12,10 @@ namespace RobustLab.Training.Checkpoints;
 /// <see cref="LoadModel"/> together with run.json's model description.</item>
 /// <item><c>model.safetensors</c>: the same state dict as F32 safetensors in PyTorch layouts (conv weights
 /// (out, in, kh, kw), linear weights (out, in)). LeNet: conv1, conv2, fc1, fc2; AlexNet: conv1..conv5, fc1..fc3;
-/// each as <c>.weight</c> and <c>.bias</c>. The normalisation is not a tensor: it lives in <c>__metadata__</c> with
+/// each as <c>.weight</c> and <c>.bias</c>. ResNet-20 and VGG-11-BN use torchvision's names (conv1, bn1,
+/// layer1.0.conv1, ..., fc; features.0, features.1, ..., classifier), BN layers as <c>.weight</c>, <c>.bias</c>,
+/// <c>.running_mean</c> and <c>.running_var</c>. BN's int64 step counter <c>num_batches_tracked</c> is left out
+/// (it is not a weight, and PyTorch's BatchNorm fills in 0 when it is missing). The normalisation is not a tensor: it lives in <c>__metadata__</c> with
 /// format ("robustlab-1"), model, dataset, channels, height, width, classes, mean and std (JSON arrays such as
 /// "[0.286]"), method, sigma, alpha and copies, so the file alone rebuilds the network
 /// (<see cref="LoadFromSafetensors"/>, or RobustLab.Tests/Python/load_safetensors.py in PyTorch).</item>
@@ -45,7 +48,7 @@ public static class RunFolder
 
         var stateDict = model.state_dict();
         SafeTensors.Write(Path.Combine(dir, SafetensorsFile),
-            stateDict.Select(kv => (kv.Key, kv.Value)).ToList(),
+            stateDict.Where(kv => !IsStepCounter(kv.Key)).Select(kv => (kv.Key, kv.Value)).ToList(),
             CheckpointMetadata.From(model.Spec, record.Config));
 
         WriteRunJson(dir, record);
@@ -95,7 +98,7 @@ public static class RunFolder
             var model = Create(spec, path);
             try
             {
-                var expected = model.state_dict();
+                var expected = model.state_dict().Where(kv => !IsStepCounter(kv.Key)).ToDictionary();
                 var missing = expected.Keys.Except(tensors.Keys).ToList();
                 var unexpected = tensors.Keys.Except(expected.Keys).ToList();
                 if (missing.Count > 0 || unexpected.Count > 0)
@@ -106,7 +109,8 @@ public static class RunFolder
                     if (!target.shape.SequenceEqual(tensors[name].shape))
                         throw new InvalidDataException($"{path}: tensor '{name}' has shape [{string.Join(", ", tensors[name].shape)}], " +
                                                        $"{Describe(spec)} needs [{string.Join(", ", target.shape)}].");
-                model.load_state_dict(tensors, strict: true);
+                // Names were checked above; not strict only so that BN's step counters keep their initial value.
+                model.load_state_dict(tensors, strict: false);
             }
             catch
             {
@@ -121,6 +125,9 @@ public static class RunFolder
             foreach (var t in tensors.Values) t.Dispose();
         }
     }
+
+    /// <summary>BN's num_batches_tracked: an int64 count of training steps, not exported (see the class summary).</summary>
+    static bool IsStepCounter(string name) => name.EndsWith(".num_batches_tracked", StringComparison.Ordinal);
 
     static SplitNetwork Create(ModelSpec spec, string source)
     {

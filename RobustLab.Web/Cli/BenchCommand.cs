@@ -6,7 +6,8 @@ using RobustLab.Training.Runtime;
 namespace RobustLab.Web.Cli;
 
 /// <summary>
-/// <c>robustlab bench</c>: seconds per training step and clean images per second for the three methods, plus memory, and
+/// <c>robustlab bench</c>: seconds per training step and clean images per second for the three methods (LeNet) and for
+/// ResNet-20's baseline and regulariser, plus memory, and
 /// plain inference against certification throughput.
 /// </summary>
 public static class BenchCommand
@@ -19,6 +20,7 @@ public static class BenchCommand
         var json = CliOptions.Json();
         var dataRoot = CliOptions.DataRoot();
         var command = new Command("bench", "Time a LeNet training step (batch 128) for baseline, regularizer and augmentation N~=21, " +
+            "the same for ResNet-20's baseline and regularizer, " +
             "and LeNet inference against certification (noisy samples classified per second, batch 1000).")
         {
             steps, skipMemory, device, json, dataRoot,
@@ -44,6 +46,9 @@ public static class BenchCommand
         progress.Update("training steps: baseline, regularizer, augmentation N~=21 in interleaved rounds", 0, force: true);
         var (baseline, regularizer, augmentation) = bench.MeasureAll(device);
         context.Cancel.ThrowIfCancellationRequested();
+        progress.Update("training steps of ResNet-20: baseline and regularizer", 0.1, force: true);
+        var (resnetBaseline, resnetRegularizer) = bench.MeasureModel("resnet20", device);
+        context.Cancel.ThrowIfCancellationRequested();
         progress.Update("inference and certification throughput", 0.2, force: true);
         var throughput = new CertifyBenchmark().Measure(device, context.Cancel);
         progress.Update("a full evaluation of 2,000 images against plain inference", 0.25, force: true);
@@ -67,6 +72,9 @@ public static class BenchCommand
             EvaluationToInferenceRatio = evaluation.Ratio,
             InferenceToBaselineTrainingRatio = throughput.InferenceImagesPerSecond / baseline.CleanImagesPerSecond,
             ServeRssMiBAfterRuns = serve,
+            ResNet20Baseline = resnetBaseline,
+            ResNet20Regularizer = resnetRegularizer,
+            RatioResNet20RegularizerToBaseline = resnetRegularizer.SecondsPerCleanImage / resnetBaseline.SecondsPerCleanImage,
         };
         if (skipMemory) report = report with { MemoryNote = "skipped (--skip-memory)." };
         if (json)
@@ -81,6 +89,8 @@ public static class BenchCommand
         Row("baseline", baseline, 1);
         Row("regularizer (s=0.5,a=1)", regularizer, report.RatioRegularizerToBaseline);
         Row("augmentation N~=21", augmentation, report.RatioAugmentation21ToBaseline);
+        Row("resnet20 baseline", resnetBaseline, 1);
+        Row("resnet20 regularizer", resnetRegularizer, report.RatioResNet20RegularizerToBaseline!.Value);
         o.WriteLine($"inference {throughput.InferenceImagesPerSecond,10:0} img/s   certification {throughput.CertifyImagesPerSecond,10:0} noisy samples/s" +
                     $"   ({throughput.Ratio:P0} of inference; batch {throughput.BatchSize}; inference x{report.InferenceToBaselineTrainingRatio:0.0} baseline training)");
         o.WriteLine($"evaluation of {evaluation.Images} images {evaluation.EvaluationSeconds,7:0.0} s, {evaluation.EvaluationImagesPerSecond,10:0} forward passes/s" +

@@ -1,0 +1,81 @@
+using RobustLab.Training.Data;
+using RobustLab.Training.Models;
+using RobustLab.Training.Moments;
+using RobustLab.Training.Objectives;
+using RobustLab.Training.Runtime;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace RobustLab.Tests.Kernels;
+
+/// <summary>
+/// The fused ReLU-pool kernels in VGG-11-BN (whose Omega starts with a 2x2 max-pool) give what libtorch's composition
+/// gives; ResNet-20's Omega starts with a residual stage, so it takes the unfused path.
+/// </summary>
+public class FusedBatchNormNetworkTests
+{
+    public FusedBatchNormNetworkTests() => TorchRuntime.EnsureLoaded();
+
+    static SplitNetwork Vgg() => ModelFactory.Create(new ModelSpec("vgg11bn", new ImageShape(1, 28, 28), 10, new Normalization([0.3f], [0.35f])));
+
+    /// <summary>torchvision's vgg11_bn forward with libtorch's relu and max_pool2d only, on pixels padded with black.</summary>
+    static Tensor PlainForward(SplitNetwork net, Tensor pixels)
+    {
+        var modules = net.named_modules().ToDictionary(m => m.name, m => m.module);
+        var x = net.Normalize(nn.functional.pad(pixels, [2, 2, 2, 2]));
+        foreach (int i in new[] { 0, 4, 8, 11, 15, 18, 22, 25 })
+        {
+            x = nn.functional.relu(((BatchNorm2d)modules[$"features.{i + 1}"]).call(((Conv2d)modules[$"features.{i}"]).call(x)));
+            if (i is 0 or 4 or 11 or 18 or 25) x = nn.functional.max_pool2d(x, 2);
+        }
+        return ((Linear)modules["classifier"]).call(x.flatten(1));
+    }
+
+    [Fact]
+    public void Vgg11bn_forward_equals_the_plain_libtorch_network()
+    {
+        using var net = Vgg();
+        net.eval();
+        using var generator = SeededNoise.Generator(41);
+        using var x = rand([4, 1, 28, 28], generator: generator);
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        Assert.True(net.OmegaStartsWithMaxPool2);
+        // Padding in normalised units and padding the pixels before normalising agree up to rounding of the black value.
+        Assert.True(allclose(net.call(x), PlainForward(net, x), 1e-4, 1e-5), "logits differ");
+    }
+
+    [Fact]
+    public void Resnet20_takes_the_unfused_path()
+    {
+        using var net = ModelFactory.Create(new ModelSpec("resnet20", new ImageShape(1, 28, 28), 10, Normalization.Identity(1)));
+        Assert.False(net.OmegaStartsWithMaxPool2);
+    }
+
+    [Fact]
+    public void Vgg11bn_regulariser_loss_and_gradients_in_training_mode_equal_the_unfused_composition()
+    {
+        using var net = Vgg();
+        net.train();
+        using var generator = SeededNoise.Generator(42);
+        using var x = rand([8, 1, 28, 28], generator: generator);
+        using var y = randint(0, 10, [8], generator: generator);
+        var objective = new MomentRegularizerObjective(net, 0.3, 0.7, CPU);
+
+        var fusedLoss = objective.Compute(net, new TrainingBatch(x, y)).Loss;
+        fusedLoss.backward();
+        var fusedGrads = net.parameters().Select(p => p.grad!.clone()).ToList();
+        net.zero_grad();
+
+        using var inputVariance = VarianceMap.InputVariance(0.3, [0.35f], 28, 28, CPU);
+        var mu = net.PreActivation(x);
+        var s = VarianceMap.StdThroughFirstLayer(net.Upsilon, inputVariance);
+        var logits = net.Omega(cat([nn.functional.relu(mu), ReluMoments.Mean(mu, s)], 0));
+        var plainLoss = nn.functional.cross_entropy(logits.narrow(0, 0, 8), y) + 0.7 * nn.functional.cross_entropy(logits.narrow(0, 8, 8), y);
+        plainLoss.backward();
+
+        Assert.Equal(plainLoss.item<float>(), fusedLoss.item<float>(), 4);
+        foreach (var (fused, (name, p)) in fusedGrads.Zip(net.named_parameters()))
+            Assert.True(allclose(fused, p.grad!, 1e-3, 1e-5), $"gradient of {name} differs");
+    }
+}
