@@ -1,3 +1,4 @@
+using RobustLab.Training.Loop;
 using RobustLab.Web.Comparison;
 using RobustLab.Web.Runs;
 
@@ -54,7 +55,7 @@ public static class ReportTables
             ["method", "setting", "seeds", "accuracy", "accuracyStd", "gnr", "gnrStd", "trainingSeconds", "welchPValue"],
             fair.BestPerMethod.Select(s => Row(s.Setting.Method.Name(), s.Setting.Label, N(s.Seeds, "0"), N(s.Accuracy), N(s.AccuracySpread.Std),
                 N(s.Gnr), N(s.GnrSpread.Std), N(s.TrainingSeconds, "0.#"),
-                N(s.Setting.Method is Training.Loop.TrainingMethod.Baseline ? null : fair.Advantage.Test?.PValue, "0.####"))).ToList());
+                N(s.Setting.Method is TrainingMethod.Baseline ? null : fair.Advantage.Test?.PValue, "0.####"))).ToList());
     }
 
     static ReportTable AttacksTable(ReproductionResults r)
