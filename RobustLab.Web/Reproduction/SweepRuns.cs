@@ -19,12 +19,11 @@ public sealed class SweepRuns(IRunStore store)
     public async Task<SweepRunSet?> LoadAsync(Guid id, CancellationToken ct = default)
     {
         if (await store.GetSweepAsync(id, ct) is not { } sweep) return null;
+        // The store's sweep filter lists the runs the sweep created and those it reused.
         var runs = new List<RunEntity>();
         foreach (var listed in await store.ListRunsAsync(new RunFilter(SweepId: id, Take: SweepPlanner.MaxRuns), ct))
             runs.Add(await store.GetRunAsync(listed.Id, withEpochs: true, ct) ?? listed);
-        var reused = new HashSet<Guid>();
-        foreach (var runId in sweep.ReusedRunIds)
-            if (await store.GetRunAsync(runId, withEpochs: true, ct) is { } run && reused.Add(run.Id)) runs.Add(run);
+        var reused = sweep.ReusedRunIds.Where(r => runs.Any(x => x.Id == r)).ToHashSet();
         return new SweepRunSet(sweep, ReadRequest(sweep.SpecJson), runs.OrderBy(r => r.CreatedAt).ThenBy(r => r.Id).ToList(), reused);
     }
 
