@@ -32,7 +32,7 @@ public sealed class ReproduceTests(BrowserFixture browser, ReproduceTests.Server
             await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Reproduce the paper" })).ToBeVisibleAsync();
 
             await page.Locator("[data-testid=preset-smoke]").ClickAsync();
-            await FillAsync(page, "Training subset", "300");
+            await FillAsync(page, "Training subset", "200");
             await FillAsync(page, "Test subset", "100");
             await FillAsync(page, "Epochs", "1");
             // Smoke: 2 sigmas x (1 N~ + 1 alpha) + the baseline, one seed.

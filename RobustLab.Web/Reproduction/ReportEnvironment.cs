@@ -8,14 +8,14 @@ public static class ReportEnvironment
 {
     public static IReadOnlyList<(string Label, string Value)> Describe(TimeProvider? clock = null) =>
     [
-        ("generated", (clock ?? TimeProvider.System).GetUtcNow().ToString("yyyy-MM-dd HH:mm:ss 'UTC'")),
+        ("generated", (clock ?? TimeProvider.System).GetUtcNow().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture)),
         ("RobustLab", Version(typeof(ReportEnvironment).Assembly)),
         ("TorchSharp", Version(typeof(TorchSharp.torch).Assembly)),
         (".NET", RuntimeInformation.FrameworkDescription),
         ("operating system", RuntimeInformation.OSDescription),
         ("architecture", RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant()),
         ("processor", CpuModel() ?? "unknown"),
-        ("logical processors", Environment.ProcessorCount.ToString()),
+        ("logical processors", Environment.ProcessorCount.ToString(System.Globalization.CultureInfo.InvariantCulture)),
     ];
 
     /// <summary>The informational version ("1.0.0+commit"), else the assembly version.</summary>

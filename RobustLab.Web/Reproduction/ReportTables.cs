@@ -1,3 +1,4 @@
+using System.Globalization;
 using RobustLab.Training.Loop;
 using RobustLab.Web.Comparison;
 using RobustLab.Web.Runs;
@@ -49,8 +50,8 @@ public static class ReportTables
         var fair = r.Fair;
         return new ReportTable(Fair,
             fair.Baseline is { } b
-                ? $"Fig. 3: the most robust model per method among those with accuracy at least the baseline's ({b.Accuracy:0.0000}) " +
-                  $"minus {fair.TolerancePercent:0.##} percentage points. {fair.Folds.Statement} {fair.Advantage.Statement}"
+                ? string.Create(CultureInfo.InvariantCulture, $"Fig. 3: the most robust model per method among those with accuracy at least the baseline's ({b.Accuracy:0.0000}) ") +
+                  string.Create(CultureInfo.InvariantCulture, $"minus {fair.TolerancePercent:0.##} percentage points. {fair.Folds.Statement} {fair.Advantage.Statement}")
                 : fair.MissingBaseline ?? "",
             ["method", "setting", "seeds", "accuracy", "accuracyStd", "gnr", "gnrStd", "trainingSeconds", "welchPValue"],
             fair.BestPerMethod.Select(s => Row(s.Setting.Method.Name(), s.Setting.Label, N(s.Seeds, "0"), N(s.Accuracy), N(s.AccuracySpread.Std),

@@ -52,7 +52,7 @@ public static class ReproductionFigures
         if (r.Fair.Baseline is { } b && settings.Count > 0)
         {
             double lo = settings.Min(s => s.Result.Gnr), hi = settings.Max(s => s.Result.Gnr);
-            series.Add(new FigureSeries($"threshold {P(b.Threshold)} (baseline - {b.TolerancePercent.ToString("0.##", CultureInfo.InvariantCulture)} pt)",
+            series.Add(new FigureSeries($"threshold {P(b.Threshold)}",
                 BaselineColor, [new(lo, b.Threshold), new(hi, b.Threshold)], Markers: false, Dash: true));
         }
         return new Figure(FairId, "Fig. 3: fair comparison at the baseline accuracy", $"GNR ({r.Fair.Scalar.Field()})", "clean test accuracy", true, series);

@@ -17,7 +17,7 @@ public sealed record FigureSeries(string Name, string Color, IReadOnlyList<Figur
 /// </summary>
 public static class SvgChart
 {
-    const int Width = 640, Height = 380, Left = 70, Right = 200, Top = 34, Bottom = 52;
+    const int Width = 660, Height = 380, Left = 70, Right = 220, Top = 34, Bottom = 52;
 
     public static string Render(string id, string title, string xTitle, string yTitle, IReadOnlyList<FigureSeries> series, bool yPercent = false)
     {
@@ -86,7 +86,7 @@ public static class SvgChart
         double raw = (hi - lo) / 5, power = Math.Pow(10, Math.Floor(Math.Log10(raw)));
         double step = new[] { 1.0, 2, 5, 10 }.Select(m => m * power).First(s => s >= raw - 1e-15);
         var ticks = new List<double>();
-        for (double t = Math.Ceiling(lo / step) * step; t <= hi + step * 1e-9; t += step) ticks.Add(Math.Round(t / step) * step);
+        for (double t = Math.Ceiling(lo / step) * step; t <= hi + step * 1e-9; t += step) ticks.Add(Math.Round(t / step) * step + 0.0); // + 0.0: no "-0" tick
         return ticks;
     }
 
