@@ -32,6 +32,8 @@ public sealed class ReproduceTests(BrowserFixture browser, ReproduceTests.Server
             await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Reproduce the paper" })).ToBeVisibleAsync();
 
             await page.Locator("[data-testid=preset-smoke]").ClickAsync();
+            // The preset's values arrive with the next render; typing before it would be overwritten or appended to.
+            await Assertions.Expect(page.GetByLabel("Training subset", new() { Exact = true })).ToHaveValueAsync("1000");
             await FillAsync(page, "Training subset", "200");
             await FillAsync(page, "Test subset", "100");
             await FillAsync(page, "Epochs", "1");
@@ -46,7 +48,7 @@ public sealed class ReproduceTests(BrowserFixture browser, ReproduceTests.Server
             output.WriteLine($"sweep {id}");
 
             // Live: the status line reaches "5 succeeded" without a reload.
-            await Assertions.Expect(page.Locator("[data-testid=sweep-status]")).ToContainTextAsync("5 runs: 5 succeeded", new() { Timeout = 180_000 });
+            await Assertions.Expect(page.Locator("[data-testid=sweep-status]")).ToContainTextAsync("5 runs: 5 succeeded", new() { Timeout = 360_000 }); // seconds on an idle machine; minutes under load
             foreach (string chart in new[] { ReproductionFigures.AccuracyId, ReproductionFigures.GnrId, ReproductionFigures.FairId, $"sweep-{id}-parallel-coordinates" })
                 await Assertions.Expect(page.Locator($"[data-chart='{chart}'] .js-plotly-plot svg.main-svg").First).ToBeVisibleAsync();
             await Assertions.Expect(page.Locator("[data-testid=table-settings] tbody tr")).ToHaveCountAsync(5);

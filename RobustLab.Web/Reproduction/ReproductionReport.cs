@@ -56,7 +56,7 @@ public static class ReproductionReport
     {
         var parts = set.Runs.GroupBy(r => r.Status).OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}");
         string line = $"{set.Runs.Count} runs: {string.Join(", ", parts)} ({set.Reused.Count} reused).";
-        return set.IsFinished ? line : line + " Partial: runs were still queued or running when this report was made.";
+        return set.IsFinished ? line : line + " Partial: runs were still queued or running.";
     }
 
     static IReadOnlyList<(string, string)> Configuration(SweepRunSet set)
