@@ -28,6 +28,7 @@ app.UseRobustLabSecurity();
 app.MapHealthApi();
 app.MapRunsApi();
 app.MapComparisonApi();
+app.MapSweepReportApi();
 app.MapJobsDashboard();
 app.MapDashboard();
 try

@@ -134,7 +134,7 @@ public sealed class FairComparisonAndDownloadTests(BrowserFixture browser, FairC
             await Assertions.Expect(button).ToBeEnabledAsync();
             await session.ScreenshotAsync(page, "run-detail");
 
-            var download = await DownloadAsync(session, page, () => button.ClickAsync());
+            var download = await BrowserDownloads.DownloadAsync(session, page, () => button.ClickAsync());
             Assert.EndsWith(".safetensors", download.SuggestedFilename);
             string path = Path.Combine(server.DataFolder, "download-" + download.SuggestedFilename);
             await download.SaveAsAsync(path);
@@ -152,25 +152,5 @@ public sealed class FairComparisonAndDownloadTests(BrowserFixture browser, FairC
             Assert.Contains(json.RootElement.EnumerateObject(), p => p.Name != "__metadata__" && p.Value.TryGetProperty("dtype", out _));
             session.AssertClean();
         });
-    }
-
-    /// <summary>
-    /// Clicks and returns the download, whether it starts in this tab (page.RunAndWaitForDownloadAsync) or, for a link
-    /// with target=_blank, in the tab the click opens.
-    /// </summary>
-    static async Task<IDownload> DownloadAsync(BrowserSession session, IPage page, Func<Task> click)
-    {
-        var fromPopup = new TaskCompletionSource<IDownload>(TaskCreationOptions.RunContinuationsAsynchronously);
-        void OnPage(object? _, IPage popup) => popup.Download += (_, d) => fromPopup.TrySetResult(d);
-        session.Context.Page += OnPage;
-        try
-        {
-            var inPage = page.RunAndWaitForDownloadAsync(click, new() { Timeout = 30_000 });
-            var first = await Task.WhenAny(inPage, fromPopup.Task);
-            if (first == inPage) return await inPage;
-            _ = inPage.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted); // it times out; nothing to report
-            return await fromPopup.Task;
-        }
-        finally { session.Context.Page -= OnPage; }
     }
 }

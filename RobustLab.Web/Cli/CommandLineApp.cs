@@ -24,6 +24,7 @@ public static class CommandLineApp
             DatasetsCommand.Create(context),
             BenchCommand.Create(context),
             WorkerCommand.Create(context),
+            ReportCommand.Create(context),
             HashPasswordCommand.Create(context),
         };
         // Listed for --help only; Program.cs starts the web host before this parser sees 'serve'.

@@ -5,7 +5,8 @@ namespace RobustLab.Web.Runs;
 /// <summary>
 /// Expands a sweep into runs: methods x sigma x alpha x N~ x seeds, where each method takes only the parameters it uses.
 /// The baseline (sigma = alpha = N~ = 0) is one run per seed however many sigmas and alphas were listed; augmentation
-/// varies sigma x N~; the regulariser varies sigma x alpha. Runs with the same configuration key appear once.
+/// varies sigma x N~; the regulariser varies sigma x alpha (over its own sigma list when the request gives one). Runs with
+/// the same configuration key appear once.
 /// </summary>
 public static class SweepPlanner
 {
@@ -34,17 +35,21 @@ public static class SweepPlanner
         if (!DeviceQueues.TryQueueFor(request.Device, out _))
             errors.Add("device", $"unknown device '{RequestLimits.Echo(request.Device)}'; use cpu, cuda or cuda:N (N = 0, 1, ...).");
         var sigmas = request.Sigma ?? [];
+        var regularizerSigmas = RegularizerSigmas(request);
         var alphas = request.Alpha ?? [];
         var copies = request.Copies ?? [];
         // The ranges are TrainingLimits' (the CLI's and a single run's); a listed value must also be one a method uses (> 0).
         foreach (double s in sigmas.Where(s => !(s > 0 && s <= TrainingLimits.MaxSigma)).Distinct())
             errors.Add("sigma", $"every sigma must be a number in (0, {Show(TrainingLimits.MaxSigma)}] (got {Show(s)}).");
+        foreach (double s in (request.RegularizerSigma ?? []).Where(s => !(s > 0 && s <= TrainingLimits.MaxSigma)).Distinct())
+            errors.Add("regularizerSigma", $"every sigma must be a number in (0, {Show(TrainingLimits.MaxSigma)}] (got {Show(s)}).");
         foreach (double a in alphas.Where(a => !(a > 0 && a <= TrainingLimits.MaxAlpha)).Distinct())
             errors.Add("alpha", $"every alpha must be a number in (0, {Show(TrainingLimits.MaxAlpha)}] (got {Show(a)}).");
         foreach (int c in copies.Where(c => c is < 1 or > TrainingLimits.MaxCopies).Distinct())
             errors.Add("copies", $"every N~ must be a whole number in [1, {TrainingLimits.MaxCopies}] (got {c}).");
-        if (methods.Contains(TrainingMethod.Augmentation) || methods.Contains(TrainingMethod.Regularizer))
-            if (sigmas.Count == 0) errors.Add("sigma", "augmentation and the regularizer need at least one sigma.");
+        if (methods.Contains(TrainingMethod.Augmentation) && sigmas.Count == 0
+            || methods.Contains(TrainingMethod.Regularizer) && regularizerSigmas.Count == 0)
+            errors.Add("sigma", "augmentation and the regularizer need at least one sigma.");
         if (methods.Contains(TrainingMethod.Augmentation) && copies.Count == 0) errors.Add("copies", "augmentation needs at least one N~.");
         if (methods.Contains(TrainingMethod.Regularizer) && alphas.Count == 0) errors.Add("alpha", "the regularizer needs at least one alpha.");
 
@@ -64,6 +69,7 @@ public static class SweepPlanner
         foreach (var tooLong in new[]
                  {
                      RequestLimits.TooLong("methods", request.Methods), RequestLimits.TooLong("sigma", request.Sigma),
+                     RequestLimits.TooLong("regularizerSigma", request.RegularizerSigma),
                      RequestLimits.TooLong("alpha", request.Alpha), RequestLimits.TooLong("copies", request.Copies),
                      RequestLimits.TooLong("seed", request.Seed), RequestLimits.TooLong("attacks", request.Attacks),
                  })
@@ -81,6 +87,7 @@ public static class SweepPlanner
 
         var template = Template(request);
         var sigmas = request.Sigma.Distinct().ToList();
+        var regularizerSigmas = RegularizerSigmas(request).Distinct().ToList();
         var alphas = request.Alpha.Distinct().ToList();
         var copies = request.Copies.Distinct().ToList();
         var seeds = Seeds(request);
@@ -101,7 +108,7 @@ public static class SweepPlanner
                         foreach (double s in sigmas) foreach (int n in copies) Add(run with { Sigma = s, Copies = n });
                         break;
                     case TrainingMethod.Regularizer:
-                        foreach (double s in sigmas) foreach (double a in alphas) Add(run with { Sigma = s, Alpha = a });
+                        foreach (double s in regularizerSigmas) foreach (double a in alphas) Add(run with { Sigma = s, Alpha = a });
                         break;
                 }
             }
@@ -114,14 +121,18 @@ public static class SweepPlanner
     static long Count(SweepRequest request, IEnumerable<TrainingMethod> methods)
     {
         long seeds = Seeds(request).Count;
-        long sigmas = (request.Sigma ?? []).Distinct().Count(), alphas = (request.Alpha ?? []).Distinct().Count(), copies = (request.Copies ?? []).Distinct().Count();
+        long sigmas = (request.Sigma ?? []).Distinct().Count(), regularizerSigmas = RegularizerSigmas(request).Distinct().Count(), alphas = (request.Alpha ?? []).Distinct().Count(), copies = (request.Copies ?? []).Distinct().Count();
         return methods.Distinct().Sum(m => m switch
         {
             TrainingMethod.Augmentation => sigmas * copies,
-            TrainingMethod.Regularizer => sigmas * alphas,
+            TrainingMethod.Regularizer => regularizerSigmas * alphas,
             _ => 1L,
         } * seeds);
     }
+
+    /// <summary>The regulariser's sigmas: <see cref="SweepRequest.RegularizerSigma"/> when given, else <see cref="SweepRequest.Sigma"/>.</summary>
+    public static IReadOnlyList<double> RegularizerSigmas(SweepRequest request) =>
+        request.RegularizerSigma is { Count: > 0 } own ? own : request.Sigma ?? [];
 
     static List<int> Seeds(SweepRequest request) => request.Seed is { Count: > 0 } seeds ? seeds.Distinct().ToList() : [0];
 

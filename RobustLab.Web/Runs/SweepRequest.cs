@@ -14,6 +14,11 @@ public sealed record SweepRequest
     /// <summary>baseline, augmentation, regularizer.</summary>
     public IReadOnlyList<string> Methods { get; init; } = [];
     public IReadOnlyList<double> Sigma { get; init; } = [];
+    /// <summary>
+    /// Sigmas the regulariser trains at in place of <see cref="Sigma"/>; empty: the same as augmentation. The paper's grid
+    /// gives the regulariser more sigmas than augmentation (docs/method.md, section "Reproducing the paper").
+    /// </summary>
+    public IReadOnlyList<double> RegularizerSigma { get; init; } = [];
     public IReadOnlyList<double> Alpha { get; init; } = [];
     /// <summary>N~ values (augmentation).</summary>
     public IReadOnlyList<int> Copies { get; init; } = [];
