@@ -2,6 +2,7 @@ using MudBlazor.Services;
 using RobustLab.Web.Components;
 using RobustLab.Web.Components.RunForm;
 using RobustLab.Web.Comparison;
+using RobustLab.Web.Gallery;
 
 namespace RobustLab.Web.Hosting;
 
@@ -17,6 +18,7 @@ public static class DashboardHosting
         builder.Services.AddMudServices();
         builder.Services.AddRunFormServices();
         builder.Services.AddComparisonServices();
+        builder.Services.AddSingleton<CorruptionGallery>();
         return builder;
     }
 
