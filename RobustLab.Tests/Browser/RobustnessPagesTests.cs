@@ -158,6 +158,9 @@ public sealed class RobustnessPagesTests(BrowserFixture browser, RobustnessPages
             await Assertions.Expect(heatmap.Locator("tbody tr")).ToHaveCountAsync(3);
             await Assertions.Expect(heatmap.Locator("tr[data-corruption=gaussian_noise] td[data-severity='2']")).ToHaveTextAsync("40.0%");
 
+            // The reliability diagram: the diagonal, clean, and gaussian_noise at its two severities.
+            await Assertions.Expect(page.Locator("[data-chart^='reliability-'] g.trace.scatter")).ToHaveCountAsync(4);
+
             // The gallery: every corruption at every severity, as images the browser decodes.
             var gallery = page.Locator("[data-testid=gallery]");
             await Assertions.Expect(gallery).ToBeVisibleAsync(new() { Timeout = 60_000 });
