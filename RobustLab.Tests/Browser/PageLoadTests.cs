@@ -23,6 +23,8 @@ public sealed class PageLoadTests(BrowserFixture browser, PageLoadTests.Server s
         { "/tradeoff", "tradeoff", "Trade-?off" },
         { "/compare", "compare", "Fair comparison" },
         { "/attacks", "attacks", "Attacks" },
+        { "/certified", "certified", "Certified robustness" },
+        { "/corruptions", "corruptions", "Common corruptions" },
         { "/datasets", "datasets", "Data sets" },
     };
 

@@ -1,3 +1,5 @@
+using RobustLab.Training.Certification;
+using RobustLab.Training.Corruptions;
 using RobustLab.Training.Loop;
 using RobustLab.Web.Runs;
 
@@ -43,6 +45,21 @@ public sealed record ComparisonRun(
 
     public MethodSetting Setting => MethodSetting.Of(Method, Sigma, Alpha, Copies);
 
+    /// <summary>The run's certifications, one per sigma (empty when never certified): the certified measures read them.</summary>
+    public IReadOnlyList<CertificationMetrics> Certifications { get; init; } = [];
+
+    /// <summary>The run's corruption report, when it was measured under corruptions.</summary>
+    public CorruptionReport? Corruptions { get; init; }
+
+    /// <summary>The run folder (the per-image certification CSVs live there); null when unknown.</summary>
+    public string? RunDir { get; init; }
+
+    /// <summary>The certification at <paramref name="sigma"/>, or null when the run was not certified at it.</summary>
+    public CertificationMetrics? CertificationAt(double sigma) => Certifications.FirstOrDefault(c => SameSigma(c.Sigma, sigma));
+
+    /// <summary>Sigmas are typed by hand (0.25) and stored as doubles; this absorbs the last bits.</summary>
+    public static bool SameSigma(double a, double b) => Math.Abs(a - b) <= 1e-9;
+
     /// <summary>
     /// The run as a comparison input, or null when it cannot be one (not succeeded, or no accuracy or GNR yet).
     /// Pass the run with its epochs (<see cref="IRunStore.GetRunAsync"/> withEpochs) for the training seconds.
@@ -51,7 +68,11 @@ public sealed record ComparisonRun(
     {
         if (run.Status != RunStatus.Succeeded || run.TestAccuracy is not { } accuracy || run.Gnr is not { } gnr) return null;
         double seconds = run.EpochReports.Sum(e => e.Seconds);
+        var metrics = run.ReadMetrics();
         return new ComparisonRun(run.Id, run.Method, run.Sigma, run.Alpha, run.Copies, run.Seed, accuracy, gnr,
-            run.GnrMean ?? gnr, seconds);
+            run.GnrMean ?? gnr, seconds)
+        {
+            Certifications = metrics?.Certification ?? [], Corruptions = metrics?.Corruptions, RunDir = run.RunDir,
+        };
     }
 }

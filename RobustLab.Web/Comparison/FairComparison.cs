@@ -34,15 +34,26 @@ public sealed class FairComparison
     /// <param name="runs">Succeeded runs of this data set and model (any order, any seeds).</param>
     /// <param name="tolerancePercent">Percentage points below the baseline accuracy still eligible; null for <see cref="DefaultTolerance"/>.</param>
     public FairComparisonResult Compare(string dataset, string model, IEnumerable<ComparisonRun> runs,
-        double? tolerancePercent = null, GnrScalar scalar = GnrScalar.Trapezoid)
+        double? tolerancePercent = null, GnrScalar scalar = GnrScalar.Trapezoid) =>
+        Compare(dataset, model, runs, tolerancePercent, RobustnessMeasure.Of(scalar));
+
+    /// <summary>
+    /// The comparison ranked by <paramref name="measure"/> (a GNR scalar, or certified AUC or ACR at a sigma). Eligibility
+    /// is the same rule whatever the measure: the baseline accuracy is the mean over every baseline run, and only the
+    /// runs that have the measure are ranked (a run not certified at the measure's sigma is left out).
+    /// </summary>
+    public FairComparisonResult Compare(string dataset, string model, IEnumerable<ComparisonRun> runs,
+        double? tolerancePercent, RobustnessMeasure measure)
     {
+        GnrScalar scalar = measure.Scalar;
         double tolerance = tolerancePercent ?? DefaultTolerance(dataset);
         if (!double.IsFinite(tolerance) || tolerance < 0 || tolerance > 100)
             throw new ArgumentOutOfRangeException(nameof(tolerancePercent), tolerance,
                 "tolerance must be a number of accuracy percentage points in [0, 100].");
 
         var all = runs.ToList();
-        var settings = SettingResult.Average(all, scalar);
+        var measured = measure.Measured(all);
+        var settings = SettingResult.Average(measured, scalar);
         var baselineRuns = all.Where(r => r.Method == TrainingMethod.Baseline).ToList();
         if (baselineRuns.Count == 0)
         {
@@ -50,16 +61,17 @@ public sealed class FairComparison
                 settings.Select(s => new ComparedSetting(s, Eligible: false, Best: false)).ToList(), [],
                 EquivalentFolds.Missing(FoldsOutcome.NoBaseline,
                     "No baseline yet, so no model can be compared: run a baseline first."),
-                RegularizerAdvantage.Of([]));
+                RegularizerAdvantage.Of([], measure.ShortName)) { Measure = measure };
         }
 
-        var baseline = new BaselineReference(SeedSpread.Of(baselineRuns, r => r.Accuracy), SeedSpread.Of(baselineRuns, r => r.GnrOf(scalar)),
-            tolerance);
+        var measuredBaseline = measured.Where(r => r.Method == TrainingMethod.Baseline).ToList();
+        var baseline = new BaselineReference(SeedSpread.Of(baselineRuns, r => r.Accuracy),
+            measuredBaseline.Count > 0 ? SeedSpread.Of(measuredBaseline, r => r.GnrOf(scalar)) : SeedSpread.None, tolerance);
         var eligible = settings.Where(s => s.Accuracy >= baseline.Threshold - Epsilon).ToList();
         var best = eligible.GroupBy(s => s.Setting.Method).OrderBy(g => g.Key).Select(g => MostRobust(g)).ToList();
         var compared = settings.Select(s => new ComparedSetting(s, eligible.Contains(s), best.Contains(s))).ToList();
-        return new FairComparisonResult(dataset, model, tolerance, scalar, baseline, compared, best, Folds(eligible, best),
-            RegularizerAdvantage.Of(best));
+        return new FairComparisonResult(dataset, model, tolerance, scalar, baseline, compared, best, Folds(eligible, best, measure.ShortName),
+            RegularizerAdvantage.Of(best, measure.ShortName)) { Measure = measure };
     }
 
     /// <summary>Highest GNR; ties: higher accuracy, then fewer training seconds, then the setting's label.</summary>
@@ -67,7 +79,7 @@ public sealed class FairComparison
         settings.OrderByDescending(s => s.Gnr).ThenByDescending(s => s.Accuracy).ThenBy(s => s.TrainingSeconds)
             .ThenBy(s => s.Setting.Label, StringComparer.Ordinal).First();
 
-    static EquivalentFolds Folds(IReadOnlyList<SettingResult> eligible, IReadOnlyList<SettingResult> best)
+    static EquivalentFolds Folds(IReadOnlyList<SettingResult> eligible, IReadOnlyList<SettingResult> best, string measure)
     {
         var regularizer = best.FirstOrDefault(s => s.Setting.Method == TrainingMethod.Regularizer);
         var perCopies = eligible.Where(s => s.Setting.Method == TrainingMethod.Augmentation)
@@ -78,20 +90,20 @@ public sealed class FairComparison
                 "queue a regularizer sweep (several sigma and alpha) for this data set.");
         if (perCopies.Count == 0)
             return new EquivalentFolds(FoldsOutcome.NoEligibleAugmentation, regularizer, perCopies, null,
-                $"No augmentation model is within the tolerance of the baseline accuracy yet, so the regularizer's best GNR " +
+                $"No augmentation model is within the tolerance of the baseline accuracy yet, so the regularizer's best {measure} " +
                 $"({G(regularizer.Gnr)}) has no N~ to match: queue an augmentation sweep (N~ in 2, 6, 11, 21; several sigma).");
 
         var match = perCopies.FirstOrDefault(s => s.Gnr >= regularizer.Gnr - 1e-12);
-        string reg = $"The regularizer's best GNR {G(regularizer.Gnr)} ({Describe(regularizer)}, {S(regularizer.TrainingSeconds)} of training)";
+        string reg = $"The regularizer's best {measure} {G(regularizer.Gnr)} ({Describe(regularizer)}, {S(regularizer.TrainingSeconds)} of training)";
         if (match is null)
         {
             var largest = perCopies[^1];
             return new EquivalentFolds(FoldsOutcome.NotMatched, regularizer, perCopies, null,
                 $"{reg} is above the best of every N~ tried: it is worth more than N~={largest.Setting.Copies} folds " +
-                $"of augmentation, the largest tried (best GNR {G(largest.Gnr)}, {Describe(largest)}, {S(largest.TrainingSeconds)}).");
+                $"of augmentation, the largest tried (best {measure} {G(largest.Gnr)}, {Describe(largest)}, {S(largest.TrainingSeconds)}).");
         }
         return new EquivalentFolds(FoldsOutcome.Matched, regularizer, perCopies, match.Setting.Copies,
-            $"{reg} is matched by augmentation with N~={match.Setting.Copies} at the least (best GNR {G(match.Gnr)}, " +
+            $"{reg} is matched by augmentation with N~={match.Setting.Copies} at the least (best {measure} {G(match.Gnr)}, " +
             $"{Describe(match)}, {S(match.TrainingSeconds)} of training).");
     }
 
@@ -150,6 +162,9 @@ public sealed record FairComparisonResult(
     RegularizerAdvantage Advantage)
 {
     public bool HasBaseline => Baseline is not null;
+
+    /// <summary>What the settings were ranked by; their <c>Gnr</c> fields hold its values.</summary>
+    public RobustnessMeasure Measure { get => field ?? RobustnessMeasure.Of(Scalar); init; }
 
     /// <summary>"Run a baseline first" (with the method and sigma it needs) when there is none; null otherwise.</summary>
     public string? MissingBaseline => Baseline is null ? FairComparison.RunBaselineFirst(Dataset, Model) : null;

@@ -29,7 +29,8 @@ public sealed record RegularizerAdvantage(
     /// <summary>The two-sided significance level.</summary>
     public const double Level = 0.05;
 
-    public static RegularizerAdvantage Of(IReadOnlyList<SettingResult> bestPerMethod)
+    /// <param name="measure">The measure's name in the statement ("GNR", "certified AUC").</param>
+    public static RegularizerAdvantage Of(IReadOnlyList<SettingResult> bestPerMethod, string measure = "GNR")
     {
         var regularizer = bestPerMethod.FirstOrDefault(s => s.Setting.Method == TrainingMethod.Regularizer);
         var augmentation = bestPerMethod.FirstOrDefault(s => s.Setting.Method == TrainingMethod.Augmentation);
@@ -37,7 +38,7 @@ public sealed record RegularizerAdvantage(
             return new(AdvantageOutcome.Missing, regularizer, augmentation, null,
                 "The seed spread needs an eligible model of both the regularizer and augmentation to compare.");
 
-        string gap = $"{Signed(regularizer.Gnr - augmentation.Gnr)} GNR for the regularizer ({regularizer.Setting.Label}, " +
+        string gap = $"{Signed(regularizer.Gnr - augmentation.Gnr)} {measure} for the regularizer ({regularizer.Setting.Label}, " +
                      $"{Seeds(regularizer)}) over augmentation ({augmentation.Setting.Label}, {Seeds(augmentation)})";
         if (WelchTest.Compare(regularizer.GnrSpread, augmentation.GnrSpread) is not { } test)
             return new(AdvantageOutcome.CannotTell, regularizer, augmentation, null,

@@ -25,6 +25,9 @@ public sealed record SeedSpread(int N, double Mean, double? Std)
 
     public static SeedSpread Of<T>(IEnumerable<T> items, Func<T, double> value) => Of(items.Select(value));
 
+    /// <summary>Nothing measured (N = 0, mean NaN): a baseline that has no value of a certified measure.</summary>
+    public static SeedSpread None { get; } = new(0, double.NaN, null);
+
     /// <summary>Whether there is a spread to show or test: two runs or more.</summary>
     public bool HasSpread => Std is not null;
 

@@ -3,6 +3,7 @@ using RobustLab.Web.Components;
 using RobustLab.Web.Components.RunForm;
 using RobustLab.Web.Comparison;
 using RobustLab.Web.Reproduction;
+using RobustLab.Web.Gallery;
 
 namespace RobustLab.Web.Hosting;
 
@@ -19,6 +20,7 @@ public static class DashboardHosting
         builder.Services.AddRunFormServices();
         builder.Services.AddComparisonServices();
         builder.Services.AddReproductionServices();
+        builder.Services.AddSingleton<CorruptionGallery>();
         return builder;
     }
 
