@@ -15,8 +15,8 @@ namespace RobustLab.Web.Jobs;
 /// </summary>
 [AutomaticRetry(Attempts = 0)]
 public sealed class AttackRunJob(
-    IRunStore store, DatasetCatalog catalog, RunEvents events, LeasedRunJob leased, IOptions<RunExecutionOptions> options,
-    ILogger<AttackRunJob> logger) : PostTrainingJob(store, events, leased, options, logger)
+    IRunStore store, DatasetCatalog catalog, RunEvents events, LeasedRunJob leased, AfterTrainingChain chain,
+    IOptions<RunExecutionOptions> options, ILogger<AttackRunJob> logger) : PostTrainingJob(store, events, leased, chain, options, logger)
 {
     protected override PostTrainingJobKind Kind => PostTrainingJobKind.Attack;
 

@@ -92,6 +92,7 @@ public static class JobEngineSetup
         services.AddScoped<CertifyRunJob>();
         services.AddScoped<CorruptRunJob>();
         services.AddSingleton<PostTrainingSubmitter>();
+        services.AddSingleton<AfterTrainingChain>();
         services.AddSingleton<AttackSubmitter>();
         services.AddSingleton<CertifySubmitter>();
         services.AddSingleton<CorruptSubmitter>();

@@ -19,7 +19,8 @@ public sealed record PostTrainingWork(RunEntity Run, string RunDir, RunLog Log, 
 /// keeps the earlier metrics. Each ending is mapped to an exception here so that Hangfire records the job as Failed:
 /// never a silent success. Restartable: a delivery after a worker stopped starts the work over.
 /// </summary>
-public abstract class PostTrainingJob(IRunStore store, RunEvents events, LeasedRunJob leased, IOptions<RunExecutionOptions> options, ILogger logger)
+public abstract class PostTrainingJob(
+    IRunStore store, RunEvents events, LeasedRunJob leased, AfterTrainingChain chain, IOptions<RunExecutionOptions> options, ILogger logger)
 {
     protected readonly RunExecutionOptions Options = options.Value;
     protected ILogger Logger { get; } = logger;
@@ -58,8 +59,8 @@ public abstract class PostTrainingJob(IRunStore store, RunEvents events, LeasedR
         if (outcome.End == LeasedRunEnd.Completed) await CompletedAsync(run);
     }
 
-    /// <summary>After the work completed and the lease was released: a kind may queue what follows (the plan after training).</summary>
-    protected virtual Task CompletedAsync(RunEntity run) => Task.CompletedTask;
+    /// <summary>After the work completed and the lease was released: the run's plan after training goes on (<see cref="AfterTrainingPlan"/>).</summary>
+    Task CompletedAsync(RunEntity run) => chain.ContinueAsync(run.Id, Kind);
 
     /// <summary>
     /// Stores the metrics the job changed: the stored ones (what the results join; run.json has the change already) or
