@@ -48,6 +48,7 @@ public static class RunsApi
         api.MapRunAttacks();
         api.MapRunCertify();
         api.MapRunCorruptions();
+        api.MapRunCertificationCsv();
         api.MapRunFiles();
         api.MapResultsCsv();
         api.MapSweeps();
