@@ -30,7 +30,7 @@ public sealed class AttackRunApiTests : IAsyncLifetime
         Assert.Equal(run.Id, view.GetProperty("id").GetGuid());
         Assert.Equal("succeeded", view.GetProperty("status").GetString());
         Assert.Equal($"/api/runs/{run.Id}/attacks", view.GetProperty("links").GetProperty("attacks").GetString());
-        var (runId, queue, attacks) = Assert.Single(_host.AttackQueue.Enqueued);
+        var (runId, queue, attacks) = Assert.Single(_host.Jobs.Of<AttackJobRequest>());
         Assert.Equal(run.Id, runId);
         Assert.Equal("cuda1", queue);
         Assert.Equal(["pgd", "fgsm"], attacks.Attacks);
@@ -47,7 +47,7 @@ public sealed class AttackRunApiTests : IAsyncLifetime
 
         await ApiAssert.JsonAsync(await Attack(run.Id, """{"attacks": ["all"]}"""), 202);
 
-        var (_, _, attacks) = Assert.Single(_host.AttackQueue.Enqueued);
+        var (_, _, attacks) = Assert.Single(_host.Jobs.Of<AttackJobRequest>());
         Assert.Equal(AttackCatalog.Names, attacks.Attacks);
         Assert.Equal(100, attacks.Samples);
     }
@@ -73,7 +73,7 @@ public sealed class AttackRunApiTests : IAsyncLifetime
         errors = await ApiAssert.ValidationErrorsAsync(await Attack(run.Id, """{"attacks": ["fgsm"], "sample": 10}"""));
         Assert.Equal(["sample"], errors.Keys); // a typo is not silently the default
 
-        Assert.Empty(_host.AttackQueue.Enqueued);
+        Assert.Empty(_host.Jobs.Of<AttackJobRequest>());
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public sealed class AttackRunApiTests : IAsyncLifetime
     {
         await ApiAssert.ProblemAsync(await Attack(Guid.NewGuid(), """{"attacks": ["fgsm"]}"""), 404);
         await ApiAssert.ProblemAsync(await _host.PostJsonAsync("/api/runs/nope/attacks", """{"attacks": ["fgsm"]}"""), 404);
-        Assert.Empty(_host.AttackQueue.Enqueued);
+        Assert.Empty(_host.Jobs.Of<AttackJobRequest>());
     }
 
     [Theory]
@@ -98,7 +98,7 @@ public sealed class AttackRunApiTests : IAsyncLifetime
 
         await ApiAssert.ProblemAsync(response, 409);
         Assert.Contains($"is {status.Name()}", await response.Content.ReadAsStringAsync());
-        Assert.Empty(_host.AttackQueue.Enqueued);
+        Assert.Empty(_host.Jobs.Of<AttackJobRequest>());
     }
 
     [Fact]
@@ -113,17 +113,17 @@ public sealed class AttackRunApiTests : IAsyncLifetime
         Assert.Contains("An attack job for the run is in progress", body);
         Assert.Contains("attack job queued (job attack-job-1)", body);
 
-        _host.AttackQueue.SetState(run.Id, AttackJobState.Running);
+        _host.Jobs.SetState(run.Id, PostTrainingJobState.Running);
         var running = await Attack(run.Id, """{"attacks": ["pgd"]}""");
         await ApiAssert.ProblemAsync(running, 409);
         Assert.Contains("attack job running", await running.Content.ReadAsStringAsync());
-        Assert.Single(_host.AttackQueue.Enqueued);
+        Assert.Single(_host.Jobs.Of<AttackJobRequest>());
 
-        _host.AttackQueue.SetState(run.Id, AttackJobState.Failed, "fashion-mnist is missing");
+        _host.Jobs.SetState(run.Id, PostTrainingJobState.Failed, "fashion-mnist is missing");
         await ApiAssert.JsonAsync(await Attack(run.Id, """{"attacks": ["pgd"]}"""), 202);
-        _host.AttackQueue.SetState(run.Id, null); // succeeded
+        _host.Jobs.SetState(run.Id, null); // succeeded
         await ApiAssert.JsonAsync(await Attack(run.Id, """{"attacks": ["deepfool"]}"""), 202);
-        Assert.Equal(3, _host.AttackQueue.Enqueued.Count);
+        Assert.Equal(3, _host.Jobs.Of<AttackJobRequest>().Count);
     }
 
     [Fact]
@@ -135,7 +135,7 @@ public sealed class AttackRunApiTests : IAsyncLifetime
 
         Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.Accepted));
         Assert.Equal(7, responses.Count(r => r.StatusCode == HttpStatusCode.Conflict));
-        Assert.Single(_host.AttackQueue.Enqueued);
+        Assert.Single(_host.Jobs.Of<AttackJobRequest>());
     }
 
     [Fact]

@@ -30,14 +30,14 @@ public sealed class CertifyRunApiTests : IAsyncLifetime
         var view = await ApiAssert.JsonAsync(response, 202);
         Assert.Equal($"/api/runs/{run.Id}", response.Headers.Location?.OriginalString);
         Assert.Equal("succeeded", view.GetProperty("status").GetString());
-        var (runId, queue, options) = Assert.Single(_host.CertifyQueue.Enqueued);
+        var (runId, queue, options) = Assert.Single(_host.Jobs.Of<CertifyJobRequest>());
         Assert.Equal(run.Id, runId);
         Assert.Equal("cuda1", queue);
         Assert.Equal([0.5, 0.25], options.Sigmas!);
         Assert.Equal((10, 100, 0.01, 20), (options.N0, options.N, options.Alpha, options.Images));
         Assert.Equal("certify-job-1", run.JobId);
         Assert.Empty(_host.Queue.Enqueued);
-        Assert.Empty(_host.AttackQueue.Enqueued);
+        Assert.Empty(_host.Jobs.Of<AttackJobRequest>());
     }
 
     [Fact]
@@ -47,7 +47,7 @@ public sealed class CertifyRunApiTests : IAsyncLifetime
 
         await ApiAssert.JsonAsync(await Certify(run.Id, "{}"), 202);
 
-        var (_, _, options) = Assert.Single(_host.CertifyQueue.Enqueued);
+        var (_, _, options) = Assert.Single(_host.Jobs.Of<CertifyJobRequest>());
         Assert.Null(options.Sigmas); // the job resolves it to the run's training sigma
         Assert.Equal((100, 10_000, 0.001, 500), (options.N0, options.N, options.Alpha, options.Images));
     }
@@ -83,7 +83,7 @@ public sealed class CertifyRunApiTests : IAsyncLifetime
         Assert.Equal(["sigma"], errors.Keys); // a list, not a number
         errors = await ApiAssert.ValidationErrorsAsync(await Certify(run.Id, """{"samples": 10}"""));
         Assert.Equal(["samples"], errors.Keys); // a typo is not silently the default
-        Assert.Empty(_host.CertifyQueue.Enqueued);
+        Assert.Empty(_host.Jobs.Of<CertifyJobRequest>());
     }
 
     [Fact]
@@ -91,7 +91,7 @@ public sealed class CertifyRunApiTests : IAsyncLifetime
     {
         await ApiAssert.ProblemAsync(await Certify(Guid.NewGuid(), "{}"), 404);
         await ApiAssert.ProblemAsync(await _host.PostJsonAsync("/api/runs/nope/certify", "{}"), 404);
-        Assert.Empty(_host.CertifyQueue.Enqueued);
+        Assert.Empty(_host.Jobs.Of<CertifyJobRequest>());
     }
 
     [Theory]
@@ -107,7 +107,7 @@ public sealed class CertifyRunApiTests : IAsyncLifetime
 
         await ApiAssert.ProblemAsync(response, 409);
         Assert.Contains($"is {status.Name()}", await response.Content.ReadAsStringAsync());
-        Assert.Empty(_host.CertifyQueue.Enqueued);
+        Assert.Empty(_host.Jobs.Of<CertifyJobRequest>());
     }
 
     [Fact]
@@ -119,18 +119,18 @@ public sealed class CertifyRunApiTests : IAsyncLifetime
         var queued = await Certify(run.Id, "{}");
         await ApiAssert.ProblemAsync(queued, 409);
         Assert.Contains("certification job queued (job certify-job-1)", await queued.Content.ReadAsStringAsync());
-        _host.CertifyQueue.SetState(run.Id, AttackJobState.Running);
+        _host.Jobs.SetState(run.Id, PostTrainingJobState.Running);
         await ApiAssert.ProblemAsync(await Certify(run.Id, "{}"), 409);
-        _host.CertifyQueue.SetState(run.Id, null); // succeeded
+        _host.Jobs.SetState(run.Id, null); // succeeded
 
         await ApiAssert.JsonAsync(await _host.PostJsonAsync($"/api/runs/{run.Id}/attacks", """{"attacks": ["fgsm"]}"""), 202);
         var attacked = await Certify(run.Id, "{}");
         await ApiAssert.ProblemAsync(attacked, 409);
         Assert.Contains("attack job queued (job attack-job-1)", await attacked.Content.ReadAsStringAsync());
-        _host.AttackQueue.SetState(run.Id, AttackJobState.Failed, "fashion-mnist is missing");
+        _host.Jobs.SetState(run.Id, PostTrainingJobState.Failed, "fashion-mnist is missing");
 
         await ApiAssert.JsonAsync(await Certify(run.Id, "{}"), 202);
-        Assert.Equal(2, _host.CertifyQueue.Enqueued.Count);
+        Assert.Equal(2, _host.Jobs.Of<CertifyJobRequest>().Count);
     }
 
     [Fact]
@@ -142,6 +142,6 @@ public sealed class CertifyRunApiTests : IAsyncLifetime
 
         Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.Accepted));
         Assert.Equal(7, responses.Count(r => r.StatusCode == HttpStatusCode.Conflict));
-        Assert.Single(_host.CertifyQueue.Enqueued);
+        Assert.Single(_host.Jobs.Of<CertifyJobRequest>());
     }
 }

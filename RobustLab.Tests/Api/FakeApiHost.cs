@@ -26,26 +26,23 @@ public sealed class FakeApiHost : IAsyncDisposable
 
     public FakeRunStore Store { get; }
     public RecordingRunQueue Queue { get; }
-    public RecordingAttackQueue AttackQueue { get; }
-    public RecordingCertifyQueue CertifyQueue { get; }
+    /// <summary>The jobs after training (attacks, certification, corruptions) the API queued.</summary>
+    public RecordingPostTrainingQueue Jobs { get; }
     public HttpClient Client { get; }
 
     FakeApiHost()
     {
         Store = new FakeRunStore(_folder.Path);
         Queue = new RecordingRunQueue(Store);
-        AttackQueue = new RecordingAttackQueue(Store);
-        CertifyQueue = new RecordingCertifyQueue(Store);
+        Jobs = new RecordingPostTrainingQueue(Store);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
         builder.WebHost.UseTestServer();
         builder.Services.AddSingleton<IRunStore>(Store);
         builder.Services.AddSingleton<IRunQueue>(Queue);
         builder.Services.AddSingleton<SweepSubmitter>();
-        builder.Services.AddSingleton<IAttackQueue>(AttackQueue);
+        builder.Services.AddSingleton<IPostTrainingQueue>(Jobs);
         builder.Services.AddSingleton<RunEvents>();
-        builder.Services.AddSingleton<AttackSubmitter>();
-        builder.Services.AddSingleton<ICertifyQueue>(CertifyQueue);
-        builder.Services.AddSingleton<CertifySubmitter>();
+        builder.Services.AddPostTrainingJobs();
         builder.Services.AddRunsApi();
         builder.Services.AddOptions<SecurityOptions>();
         builder.Logging.ClearProviders();

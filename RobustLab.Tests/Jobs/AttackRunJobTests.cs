@@ -81,7 +81,7 @@ public class AttackRunJobTests
         var store = app.Services.GetRequiredService<IRunStore>();
         var submitter = app.Services.GetRequiredService<AttackSubmitter>();
         var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        AttackJobStatus? status;
+        PostTrainingJobStatus? status;
         while ((status = await submitter.StatusAsync((await store.GetRunAsync(id))!)) is not null && DateTime.UtcNow < until)
             await Task.Delay(100);
         Assert.Null(status);

@@ -82,7 +82,7 @@ public class CertifyRunJobTests
 
         // The job ends in Hangfire shortly after its figures are stored; then a certification at another sigma keeps this one.
         var store = app.Services.GetRequiredService<IRunStore>();
-        var certifyQueue = app.Services.GetRequiredService<ICertifyQueue>();
+        var certifyQueue = app.Services.GetRequiredService<IPostTrainingQueue>();
         var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (await certifyQueue.StatusAsync((await store.GetRunAsync(id))!) is not null && DateTime.UtcNow < until) await Task.Delay(100);
         Assert.Null((await store.GetRunAsync(id))!.LeaseOwner);

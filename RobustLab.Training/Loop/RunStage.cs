@@ -5,7 +5,7 @@ namespace RobustLab.Training.Loop;
 /// Attacking (and, later, the other jobs that follow training) happens after the run is saved: its failure leaves the
 /// trained run standing and is reported through <see cref="RunCallbacks.OnStageFailed"/>.
 /// </summary>
-public enum RunStage { Training, Evaluating, Attacking, Certifying, Succeeded }
+public enum RunStage { Training, Evaluating, Attacking, Certifying, Corrupting, Succeeded }
 
 public static class RunStages
 {
@@ -14,5 +14,5 @@ public static class RunStages
 
     /// <summary>"attacks failed: {message}": how the run log and the CLI report a stage after the save that failed.</summary>
     public static string FailedLine(this RunStage stage, string message) =>
-        $"{stage switch { RunStage.Attacking => "attacks", RunStage.Certifying => "certification", _ => stage.Name() }} failed: {message}";
+        $"{stage switch { RunStage.Attacking => "attacks", RunStage.Certifying => "certification", RunStage.Corrupting => "corruptions", _ => stage.Name() }} failed: {message}";
 }

@@ -1,5 +1,7 @@
 using System.Text.Json.Serialization;
 using RobustLab.Training.Attacks;
+using RobustLab.Training.Certification;
+using RobustLab.Training.Corruptions;
 
 namespace RobustLab.Training.Loop;
 
@@ -44,6 +46,10 @@ public sealed record TrainingOptions
     const char AttackSeparator = '\u001F';
     /// <summary>K: test images the attacks draw (the correctly classified ones are attacked).</summary>
     public int AttackSamples { get; init; } = 100;
+    /// <summary>Certification by randomised smoothing after the run succeeds (a job of its own); null: none.</summary>
+    public CertificationPlan? Certify { get; init; }
+    /// <summary>Common corruptions measured after the run succeeds (a job of its own); null: none.</summary>
+    public CorruptionPlan? Corruptions { get; init; }
 
     /// <summary>The problems with these options as text, each starting with the option's name; empty when valid.</summary>
     public IReadOnlyList<string> Validate() => Problems().Select(p => p.ToString()).ToList();
@@ -74,6 +80,8 @@ public sealed record TrainingOptions
             errors.AddRange(new AttackOptions { Attacks = Attacks, Samples = AttackSamples }.Problems());
         else if (AttackSamples is < 1 or > TrainingLimits.MaxAttackSamples)
             errors.Add(new("attack-samples", $"must be in [1, {TrainingLimits.MaxAttackSamples}] (got {AttackSamples})."));
+        if (Certify is { } certify) errors.AddRange(certify.Problems(Sigma));
+        if (Corruptions is { } corruptions) errors.AddRange(corruptions.Problems(TrainingLimits.MaxSubset));
         if (Method == TrainingMethod.Augmentation)
         {
             Check(Copies >= 1, "copies", $"must be >= 1 for augmentation (got {Copies}).");

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Microsoft.AspNetCore.Http.HttpResults;
 using RobustLab.Web.Jobs;
 
 namespace RobustLab.Web.Api;
@@ -29,32 +28,10 @@ public static class RunCertifyApi
 {
     public static IEndpointRouteBuilder MapRunCertify(this IEndpointRouteBuilder api)
     {
-        api.MapPost("/runs/{id}/certify", CertifyRun)
-            .AcceptsJson<CertifyRequest, RouteHandlerBuilder>()
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
-            .WithSummary("Certify a succeeded run by randomised smoothing (202): a job on its device queue stores certified accuracy, ACR, " +
-                         "certified AUC, abstain rate and majority vote per sigma in the run's metrics; 409 while the run is not succeeded " +
-                         "or an attack or certification job for it is queued or running.");
+        api.MapPostTrainingJob<CertifyRequest>("/runs/{id}/certify",
+            (services, runId, r, ct) => services.GetRequiredService<CertifySubmitter>().SubmitAsync(runId, r.Sigma, r.N0, r.N, r.Alpha, r.Images, ct),
+            "Certify a succeeded run by randomised smoothing (202): a job on its device queue stores certified accuracy, ACR, " +
+            "certified AUC, abstain rate and majority vote per sigma in the run's metrics and certify-<sigma>.csv;");
         return api;
-    }
-
-    static async Task<Results<Accepted<RunView>, ValidationProblem, ProblemHttpResult>> CertifyRun(
-        string id, HttpContext context, CertifySubmitter submitter, CancellationToken ct)
-    {
-        if (!Guid.TryParse(id, out var runId)) return ApiProblems.RunNotFound(id);
-        var body = await ApiJson.ReadBodyAsync<CertifyRequest>(context);
-        if (body.Problem is { } tooLarge) return tooLarge;
-        if (body.Value is not { } request) return ApiProblems.Invalid(body.Errors!);
-
-        var submission = await submitter.SubmitAsync(runId, request.Sigma, request.N0, request.N, request.Alpha, request.Images, ct);
-        return submission.Outcome switch
-        {
-            CertifySubmissionOutcome.Accepted => TypedResults.Accepted($"/api/runs/{runId}", RunView.From(submission.Run!)),
-            CertifySubmissionOutcome.Invalid => ApiProblems.Invalid(submission.Errors!.ToDictionary(e => e.Key, e => e.Value)),
-            CertifySubmissionOutcome.NotSucceeded => ApiProblems.Conflict(submission.Run!, submission.Message),
-            CertifySubmissionOutcome.JobInProgress => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
-                title: "An attack or certification job for the run is in progress", detail: submission.Message),
-            _ => ApiProblems.RunNotFound(id),
-        };
     }
 }

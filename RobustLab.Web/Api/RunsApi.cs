@@ -47,6 +47,8 @@ public static class RunsApi
             .WithSummary("Delete a run that no worker holds (queued, finished), with its waiting job and its run folder.");
         api.MapRunAttacks();
         api.MapRunCertify();
+        api.MapRunCorruptions();
+        api.MapRunCertificationCsv();
         api.MapRunFiles();
         api.MapResultsCsv();
         api.MapSweeps();

@@ -31,7 +31,7 @@ public sealed record CorruptionTableResult(
 }
 
 /// <summary>
-/// The Corruptions page's table (docs/method.md, section "Common corruptions") for one data set and model: per run
+/// The Corruptions page's table (docs/method.md, section "Common corruptions and calibration") for one data set and model: per run
 /// with a corruption report, the mean corruption accuracy, and mCE and relative mCE (Hendrycks and Dietterich) with the
 /// reference baseline run as the reference network. The reference is the most recent baseline run with a report (run
 /// ids are time-ordered); a run measured with other severities, images or seed than the reference has no mCE, and the

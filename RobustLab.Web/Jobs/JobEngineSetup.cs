@@ -10,8 +10,7 @@ namespace RobustLab.Web.Jobs;
 /// <summary>
 /// Composition of the job engine: <c>builder.AddJobEngine(role)</c> binds "Workers" and "Runs", creates the Hangfire
 /// storage from the "Storage" switch (the run store's), registers <see cref="IRunQueue"/>, <see cref="TrainRunJob"/>,
-/// <see cref="IAttackQueue"/>, <see cref="AttackRunJob"/>, <see cref="AttackSubmitter"/>, <see cref="ICertifyQueue"/>,
-/// <see cref="CertifyRunJob"/>, <see cref="CertifySubmitter"/>,
+/// <see cref="IPostTrainingQueue"/> and the jobs after training (<see cref="AddPostTrainingJobs"/>),
 /// <see cref="RunEvents"/> and <see cref="RunCancellation"/>, and the hosted services: the job servers and
 /// <see cref="RunRecoveryService"/> where this process runs workers, <see cref="RemoteProgressPoller"/> in serve.
 /// Needs a registered <see cref="StorageOptions"/> and <see cref="IRunStore"/> (see Hosting's AddRunStore).
@@ -50,12 +49,8 @@ public static class JobEngineSetup
         services.AddScoped<LeasedRunJob>();
         services.AddScoped<TrainRunJob>();
         services.AddSingleton<IRunQueue, HangfireRunQueue>();
-        services.AddScoped<AttackRunJob>();
-        services.AddSingleton<IAttackQueue, HangfireAttackQueue>();
-        services.AddSingleton<AttackSubmitter>();
-        services.AddScoped<CertifyRunJob>();
-        services.AddSingleton<ICertifyQueue, HangfireCertifyQueue>();
-        services.AddSingleton<CertifySubmitter>();
+        services.AddSingleton<IPostTrainingQueue, HangfirePostTrainingQueue>();
+        services.AddPostTrainingJobs();
 
         services.AddSingleton<JobServers>();
         services.AddHostedService(sp => sp.GetRequiredService<JobServers>());
@@ -88,5 +83,19 @@ public static class JobEngineSetup
         }
 
         public Task StopAsync(CancellationToken ct) => _started ? inner.StopAsync(ct) : Task.CompletedTask;
+    }
+
+    /// <summary>The jobs after training and their submitters (the queue is registered apart: tests record instead).</summary>
+    public static IServiceCollection AddPostTrainingJobs(this IServiceCollection services)
+    {
+        services.AddScoped<AttackRunJob>();
+        services.AddScoped<CertifyRunJob>();
+        services.AddScoped<CorruptRunJob>();
+        services.AddSingleton<PostTrainingSubmitter>();
+        services.AddSingleton<AfterTrainingChain>();
+        services.AddSingleton<AttackSubmitter>();
+        services.AddSingleton<CertifySubmitter>();
+        services.AddSingleton<CorruptSubmitter>();
+        return services;
     }
 }

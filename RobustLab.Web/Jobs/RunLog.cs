@@ -67,15 +67,11 @@ public sealed class RunLog(string runDir, ILogger logger)
         Write(string.Create(CultureInfo.InvariantCulture, $"attacking: {p.Attack} {p.Done}/{p.Total} images (attack {p.AttackIndex + 1} of {p.Attacks})"));
     }
 
-    /// <summary>"attack job 12 queued on cpu: fgsm, pgd on 100 test images" (a succeeded run attacked from the dashboard or the API).</summary>
-    public void AttacksQueued(string jobId, string queue, IReadOnlyList<string> attacks, int samples) => Write(string.Create(CultureInfo.InvariantCulture,
-        $"attack job {jobId} queued on {queue}: {string.Join(", ", attacks)} on {samples} test images"));
-
     /// <summary>"attacks finished: fgsm fooled 9 of 9, median MSE 0.00123; gaussian fooled none of 9".</summary>
-    public void AttacksFinished(AttackReport report) => Write("attacks finished: " + string.Join("; ", report.Attacks.Select(a =>
+    public static string AttacksFinishedLine(AttackReport report) => "attacks finished: " + string.Join("; ", report.Attacks.Select(a =>
         a.Succeeded == 0
             ? string.Create(CultureInfo.InvariantCulture, $"{a.Attack} fooled none of {a.Attacked}")
-            : string.Create(CultureInfo.InvariantCulture, $"{a.Attack} fooled {a.Succeeded} of {a.Attacked}, median MSE {a.Mse.Median:G3}"))));
+            : string.Create(CultureInfo.InvariantCulture, $"{a.Attack} fooled {a.Succeeded} of {a.Attacked}, median MSE {a.Mse.Median:G3}")));
 
     /// <summary>
     /// The last <paramref name="lines"/> lines of the run's log (reading at most its last <paramref name="maxBytes"/>),

@@ -17,7 +17,7 @@ namespace RobustLab.Web.Jobs;
 /// </summary>
 [AutomaticRetry(Attempts = 0)]
 public sealed class TrainRunJob(
-    IRunStore store, DatasetCatalog catalog, RunEvents events, LeasedRunJob leased,
+    IRunStore store, DatasetCatalog catalog, RunEvents events, LeasedRunJob leased, AfterTrainingChain chain,
     IOptions<RunExecutionOptions> options, ILogger<TrainRunJob> logger)
 {
     readonly RunExecutionOptions _options = options.Value;
@@ -33,9 +33,11 @@ public sealed class TrainRunJob(
         if (run.Status.IsFinished()) { logger.LogInformation("Run {RunId} is already {Status}; nothing to do.", runId, run.Status.Name()); return; }
 
         RunReporter? reporter = null;
-        await leased.RunAsync(runId, LeaseMode.Training,
+        var outcome = await leased.RunAsync(runId, LeaseMode.Training,
             lease => TrainAsync(lease, started: r => reporter = r),
-            outcome => EndedAsync(run, outcome, reporter), ct);
+            o => EndedAsync(run, o, reporter), ct);
+        // With the lease released: the certification and corruptions the run asked for, as jobs of their own.
+        if (outcome.End == LeasedRunEnd.Completed) await chain.ContinueAsync(runId, done: null);
     }
 
     /// <summary>Trains the run; hands its reporter to <paramref name="started"/> once there is one.</summary>

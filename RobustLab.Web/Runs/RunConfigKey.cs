@@ -11,6 +11,7 @@ namespace RobustLab.Web.Runs;
 /// are written as 0. Sigma is kept for the baseline too: evaluation measures the moment metrics at the training sigma.
 /// The attacks (in the catalogue's order) and their sample count are appended only when the run asks for attacks: keys
 /// of runs without attacks stay as they were, and a run that asks for attacks is never reused from one that ran none.
+/// The same holds for the certification and corruptions a run asks for after training.
 /// </summary>
 public static class RunConfigKey
 {
@@ -43,6 +44,11 @@ public static class RunConfigKey
         if (options.Attacks.Count > 0)
             key += ";attacks=" + string.Join(',', AttackSelection.InCatalogOrder(options.Attacks.Select(a => a.Trim().ToLowerInvariant()))) +
                    ";attackSamples=" + Number(options.AttackSamples);
+        // Likewise the jobs after training the run asks for: a run that wants them is not reused from one that had none.
+        if (options.Certify is { } c)
+            key += ";certify=" + (c.Sigma is { } cs ? Number(cs) : "training") + "/" + Number(c.N0) + "/" + Number(c.N) + "/" + Number(c.Alpha) + "/" + Number(c.Images);
+        if (options.Corruptions is { } k)
+            key += ";corruptions=" + k.Corruptions + "/" + k.Severities + "/" + (k.TestSubset is int ks ? Number(ks) : "run");
         return key.Length <= RunStoreContext.ConfigKeyLength
             ? key
             : throw new ArgumentException($"dataset: the configuration is too long to store ({key.Length} characters).", nameof(options));

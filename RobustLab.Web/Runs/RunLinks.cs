@@ -9,4 +9,8 @@ public sealed record RunLinks(string Self, string Cancel, string Retry, string A
         return new(self, self + "/cancel", self + "/retry", self + "/attacks",
             self + "/files/safetensors", self + "/files/torchsharp", self + "/files/runjson");
     }
+
+    /// <summary>The per-image certification rows at <paramref name="sigma"/> (null: the smallest certified sigma).</summary>
+    public static string CertificationCsv(Guid id, double? sigma = null) =>
+        $"/api/runs/{id}/certification.csv" + (sigma is { } s ? "?sigma=" + s.ToString(System.Globalization.CultureInfo.InvariantCulture) : "");
 }

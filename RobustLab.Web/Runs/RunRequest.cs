@@ -35,6 +35,10 @@ public sealed record RunRequest
     public IReadOnlyList<string>? Attacks { get; init; }
     /// <summary>K: test images the attacks draw, in [1, 10000] (default 100); the correctly classified ones are attacked.</summary>
     public int? AttackSamples { get; init; }
+    /// <summary>Certify the run by randomised smoothing after it succeeds (a job of its own); left out: no certification.</summary>
+    public CertifyAfterTraining? Certify { get; init; }
+    /// <summary>Measure the run under common corruptions after it succeeds (a job of its own); left out: none.</summary>
+    public CorruptionsAfterTraining? Corruptions { get; init; }
 
     /// <summary>The request as it reads back in a run view (and as a sweep's base options).</summary>
     public static RunRequest From(TrainingOptions o) => new()
@@ -43,5 +47,6 @@ public sealed record RunRequest
         Epochs = o.Epochs, TrainSubset = o.TrainSubset, TestSubset = o.TestSubset, BatchSize = o.BatchSize,
         Lr = o.LearningRate, Seed = o.Seed, Device = o.Device,
         Attacks = o.Attacks.ToList(), AttackSamples = o.Attacks.Count > 0 ? o.AttackSamples : null,
+        Certify = AfterTrainingRequest.Request(o.Certify), Corruptions = AfterTrainingRequest.Request(o.Corruptions),
     };
 }

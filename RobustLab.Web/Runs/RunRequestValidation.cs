@@ -60,8 +60,10 @@ public static class RunRequestValidation
             Device = device ?? "cpu",
             Attacks = attacks,
             AttackSamples = request.AttackSamples ?? AttackSelection.DefaultSamples,
+            Certify = AfterTrainingRequest.Plan(request.Certify),
+            Corruptions = AfterTrainingRequest.Plan(request.Corruptions),
         };
-        foreach (var problem in options.Problems()) errors.Add(problem);
+        foreach (var problem in options.Problems()) errors.Add(AfterTrainingRequest.Problem(problem));
         return options;
     }
 

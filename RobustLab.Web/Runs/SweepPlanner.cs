@@ -54,8 +54,9 @@ public static class SweepPlanner
         if (methods.Contains(TrainingMethod.Regularizer) && alphas.Count == 0) errors.Add("alpha", "the regularizer needs at least one alpha.");
 
         // The shared settings, checked once on a template run.
-        var shared = Template(request) with { Method = TrainingMethod.Baseline };
-        foreach (var problem in shared.Problems()) errors.Add(problem);
+        // The smallest sigma: the one a baseline is certified at when the certification names none.
+        var shared = Template(request) with { Method = TrainingMethod.Baseline, Sigma = sigmas.Where(s => s > 0).DefaultIfEmpty(0).Min() };
+        foreach (var problem in shared.Problems()) errors.Add(AfterTrainingRequest.Problem(problem));
 
         long count = Count(request, methods);
         if (count > MaxRuns) errors.Add("sweep", LimitMessage(count));
@@ -102,7 +103,8 @@ public static class SweepPlanner
                 switch (method)
                 {
                     case TrainingMethod.Baseline:
-                        Add(run);
+                        // Trained without noise: certified at the smallest listed sigma when the certification names none.
+                        Add(run.Certify is { Sigma: null } c && sigmas.Count > 0 ? run with { Certify = c with { Sigma = sigmas.Min() } } : run);
                         break;
                     case TrainingMethod.Augmentation:
                         foreach (double s in sigmas) foreach (int n in copies) Add(run with { Sigma = s, Copies = n });
@@ -148,5 +150,7 @@ public static class SweepPlanner
         Device = request.Device?.Trim().ToLowerInvariant() ?? "cpu",
         Attacks = AttackSelection.Normalize(request.Attacks),
         AttackSamples = request.AttackSamples ?? AttackSelection.DefaultSamples,
+        Certify = AfterTrainingRequest.Plan(request.Certify),
+        Corruptions = AfterTrainingRequest.Plan(request.Corruptions),
     };
 }

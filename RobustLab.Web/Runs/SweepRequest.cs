@@ -34,4 +34,8 @@ public sealed record SweepRequest
     public IReadOnlyList<string> Attacks { get; init; } = [];
     /// <summary>K: test images the attacks draw (default 100).</summary>
     public int? AttackSamples { get; init; }
+    /// <summary>Certify every run after it succeeds; without a sigma each run at its training sigma, the baselines at the smallest listed sigma.</summary>
+    public CertifyAfterTraining? Certify { get; init; }
+    /// <summary>Measure every run under common corruptions after it succeeds.</summary>
+    public CorruptionsAfterTraining? Corruptions { get; init; }
 }

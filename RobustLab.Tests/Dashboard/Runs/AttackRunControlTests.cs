@@ -39,7 +39,7 @@ public class AttackRunControlTests : RunsDashboardContext
 
         page.WaitForAssertion(() =>
         {
-            var (runId, queue, attacks) = Assert.Single(AttackQueue.Enqueued);
+            var (runId, queue, attacks) = Assert.Single(AttackQueue.Of<AttackJobRequest>());
             Assert.Equal(run.Id, runId);
             Assert.Equal("cuda1", queue);
             Assert.Equal(["pgd", "fgsm"], attacks.Attacks);
@@ -67,8 +67,8 @@ public class AttackRunControlTests : RunsDashboardContext
     public async Task When_the_running_attack_job_finishes_the_attack_table_appears_without_a_reload()
     {
         var run = AddRun(r => FakeRunStore.Succeed(r));
-        await AttackQueue.EnqueueAsync(run, new AttackOptions { Attacks = ["fgsm"], Samples = 10 });
-        AttackQueue.SetState(run.Id, AttackJobState.Running);
+        await AttackQueue.EnqueueAsync(run, new AttackJobRequest(["fgsm"], 10));
+        AttackQueue.SetState(run.Id, PostTrainingJobState.Running);
         var page = RenderDetail(run.Id);
         Assert.Equal("running", page.Find("[data-testid=attack-job]").GetAttribute("data-state"));
         Assert.Empty(page.FindAll("[data-testid=run-attacks]"));
@@ -90,11 +90,11 @@ public class AttackRunControlTests : RunsDashboardContext
     public async Task The_end_of_a_job_that_publishes_nothing_more_is_noticed_by_polling_the_job()
     {
         var run = AddRun(r => FakeRunStore.Succeed(r));
-        await AttackQueue.EnqueueAsync(run, new AttackOptions { Attacks = ["fgsm"], Samples = 10 });
+        await AttackQueue.EnqueueAsync(run, new AttackJobRequest(["fgsm"], 10));
         var page = RenderDetail(run.Id);
         Assert.Equal("queued", page.Find("[data-testid=attack-job]").GetAttribute("data-state"));
 
-        AttackQueue.SetState(run.Id, AttackJobState.Failed, "fashion-mnist is not installed");
+        AttackQueue.SetState(run.Id, PostTrainingJobState.Failed, "fashion-mnist is not installed");
 
         page.WaitForAssertion(() =>
         {

@@ -30,21 +30,21 @@ public abstract class RunsDashboardContext : IAsyncLifetime
 
     protected FakeRunStore Store { get; }
     protected RecordingRunQueue Queue { get; }
-    protected RecordingAttackQueue AttackQueue { get; }
+    protected RecordingPostTrainingQueue AttackQueue { get; }
     protected RunEvents Events { get; } = new();
 
     protected RunsDashboardContext()
     {
         Store = new FakeRunStore(_folder.Path);
         Queue = new RecordingRunQueue(Store);
-        AttackQueue = new RecordingAttackQueue(Store);
+        AttackQueue = new RecordingPostTrainingQueue(Store);
         Bunit.JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices(o => o.PopoverOptions.CheckForPopoverProvider = false);
         Services.AddSingleton<IRunStore>(Store);
         Services.AddSingleton<IRunQueue>(Queue);
         Services.AddSingleton(Events);
-        Services.AddSingleton<IAttackQueue>(AttackQueue);
-        Services.AddSingleton<AttackSubmitter>();
+        Services.AddSingleton<IPostTrainingQueue>(AttackQueue);
+        Services.AddPostTrainingJobs();
         Services.AddSingleton(new DatasetCatalog(new DataLocations(_folder.Sub("datasets"))));
         Services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         Services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
