@@ -29,6 +29,12 @@ public sealed record BenchmarkReport(
     /// <summary>Plain inference (certification bench) over the baseline's clean training images per second (target: at least 2.5).</summary>
     public double? InferenceToBaselineTrainingRatio { get; init; }
 
+    /// <summary>Seconds per clean image relative to the baseline measured beside them (<see cref="StepBenchmark.MeasureNoiseMethods"/>):
+    /// Gaussian augmentation (target at most 1.1), stability (2.1) and consistency with m = 2 (3.2).</summary>
+    public double? RatioGaussianToBaseline { get; init; }
+    public double? RatioStabilityToBaseline { get; init; }
+    public double? RatioConsistency2ToBaseline { get; init; }
+
     public static BenchmarkReport From(StepTiming baseline, StepTiming regularizer, StepTiming augmentation, MemoryProfile? memory,
         int threads, string device, int batchSize) =>
         new(baseline, regularizer, augmentation,

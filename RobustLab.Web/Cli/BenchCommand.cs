@@ -44,6 +44,10 @@ public static class BenchCommand
         progress.Update("training steps: baseline, regularizer, augmentation N~=21 in interleaved rounds", 0, force: true);
         var (baseline, regularizer, augmentation) = bench.MeasureAll(device);
         context.Cancel.ThrowIfCancellationRequested();
+        progress.Update("training steps: baseline, gaussian, stability, consistency m=2 in interleaved rounds", 0.1, force: true);
+        var noise = bench.MeasureNoiseMethods(device);
+        double Ratio(StepTiming t) => t.SecondsPerCleanImage / noise.Baseline.SecondsPerCleanImage;
+        context.Cancel.ThrowIfCancellationRequested();
         progress.Update("inference and certification throughput", 0.2, force: true);
         var throughput = new CertifyBenchmark().Measure(device, context.Cancel);
         progress.Update("a full evaluation of 2,000 images against plain inference", 0.25, force: true);
@@ -61,6 +65,9 @@ public static class BenchCommand
             EvaluationSecondsFor2000 = evaluation.EvaluationSeconds,
             EvaluationToInferenceRatio = evaluation.Ratio,
             InferenceToBaselineTrainingRatio = throughput.InferenceImagesPerSecond / baseline.CleanImagesPerSecond,
+            RatioGaussianToBaseline = Ratio(noise.Gaussian),
+            RatioStabilityToBaseline = Ratio(noise.Stability),
+            RatioConsistency2ToBaseline = Ratio(noise.Consistency),
         };
         if (skipMemory) report = report with { MemoryNote = "skipped (--skip-memory)." };
         if (json)
@@ -75,6 +82,9 @@ public static class BenchCommand
         Row("baseline", baseline, 1);
         Row("regularizer (s=0.5,a=1)", regularizer, report.RatioRegularizerToBaseline);
         Row("augmentation N~=21", augmentation, report.RatioAugmentation21ToBaseline);
+        Row("gaussian (s=0.5)", noise.Gaussian, Ratio(noise.Gaussian));
+        Row("stability (lambda=2)", noise.Stability, Ratio(noise.Stability));
+        Row("consistency (m=2)", noise.Consistency, Ratio(noise.Consistency));
         o.WriteLine($"inference {throughput.InferenceImagesPerSecond,10:0} img/s   certification {throughput.CertifyImagesPerSecond,10:0} noisy samples/s" +
                     $"   ({throughput.Ratio:P0} of inference; batch {throughput.BatchSize}; inference x{report.InferenceToBaselineTrainingRatio:0.0} baseline training)");
         o.WriteLine($"evaluation of {evaluation.Images} images {evaluation.EvaluationSeconds,7:0.0} s, {evaluation.EvaluationImagesPerSecond,10:0} forward passes/s" +

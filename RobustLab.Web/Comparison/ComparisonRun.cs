@@ -41,7 +41,10 @@ public sealed record ComparisonRun(
 {
     public double GnrOf(GnrScalar scalar) => scalar == GnrScalar.Mean ? GnrMean : Gnr;
 
-    public MethodSetting Setting => MethodSetting.Of(Method, Sigma, Alpha, Copies);
+    /// <summary>The run's stored options, for the parameters beyond sigma, alpha and N~ (null: none beyond them).</summary>
+    public TrainingOptions? Options { get; init; }
+
+    public MethodSetting Setting => MethodSetting.Of((Options ?? new TrainingOptions()) with { Method = Method, Sigma = Sigma, Alpha = Alpha, Copies = Copies });
 
     /// <summary>
     /// The run as a comparison input, or null when it cannot be one (not succeeded, or no accuracy or GNR yet).
@@ -52,6 +55,6 @@ public sealed record ComparisonRun(
         if (run.Status != RunStatus.Succeeded || run.TestAccuracy is not { } accuracy || run.Gnr is not { } gnr) return null;
         double seconds = run.EpochReports.Sum(e => e.Seconds);
         return new ComparisonRun(run.Id, run.Method, run.Sigma, run.Alpha, run.Copies, run.Seed, accuracy, gnr,
-            run.GnrMean ?? gnr, seconds);
+            run.GnrMean ?? gnr, seconds) { Options = run.ReadOptions() };
     }
 }
