@@ -77,7 +77,7 @@ public sealed class SweepPlannerTests
     public void Methods_without_their_parameter_lists_are_reported()
     {
         var errors = SweepPlanner.Validate(new SweepRequest { Dataset = "mnist10k", Methods = ["augmentation", "regularizer"] });
-        Assert.Contains("augmentation and the regularizer need at least one sigma.", errors.For("sigma"));
+        Assert.Contains("augmentation, regularizer need at least one sigma.", errors.For("sigma"));
         Assert.Contains("augmentation needs at least one N~.", errors.For("copies"));
         Assert.Contains("the regularizer needs at least one alpha.", errors.For("alpha"));
     }

@@ -38,6 +38,12 @@ public sealed record BenchmarkReport(
     /// <summary>ResNet20Regularizer / ResNet20Baseline seconds per clean image (target: at most 2.0).</summary>
     public double? RatioResNet20RegularizerToBaseline { get; init; }
 
+    /// <summary>Seconds per clean image relative to the baseline measured beside them (<see cref="StepBenchmark.MeasureNoiseMethods"/>):
+    /// Gaussian augmentation (target at most 1.1), stability (2.1) and consistency with m = 2 (3.2).</summary>
+    public double? RatioGaussianToBaseline { get; init; }
+    public double? RatioStabilityToBaseline { get; init; }
+    public double? RatioConsistency2ToBaseline { get; init; }
+
     public static BenchmarkReport From(StepTiming baseline, StepTiming regularizer, StepTiming augmentation, MemoryProfile? memory,
         int threads, string device, int batchSize) =>
         new(baseline, regularizer, augmentation,

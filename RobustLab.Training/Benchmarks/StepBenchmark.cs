@@ -53,7 +53,25 @@ public sealed class StepBenchmark(int steps = 20, int warmupSteps = 3, int batch
         return (Timing(seconds[0], false), Timing(seconds[1], false), Timing(seconds[2], true));
     }
 
-    /// <summary>Seconds per step of each runner in every round, after warm-up.</summary>
+    /// <summary>
+    /// Baseline, Gaussian augmentation, stability and consistency (m = 2) timings at sigma 0.5, measured together in
+    /// interleaved rounds. Each step trains on the batch's clean images once, so the ratios are costs per clean image.
+    /// </summary>
+    public (StepTiming Baseline, StepTiming Gaussian, StepTiming Stability, StepTiming Consistency) MeasureNoiseMethods(Device device)
+    {
+        using var generator = SeededNoise.Generator((ulong)seed);
+        using var baseline = new Runner(device, _ => new BaselineObjective(), noisy: false, batchSize, seed);
+        using var gaussian = new Runner(device, _ => new GaussianAugmentationObjective(Sigma, generator), noisy: false, batchSize, seed);
+        using var stability = new Runner(device, _ => new StabilityObjective(Sigma, Lambda, generator), noisy: false, batchSize, seed);
+        using var consistency = new Runner(device, _ => new ConsistencyObjective(Sigma, ConsistencyCopies, 10, 0.5, generator), noisy: false, batchSize, seed);
+        var seconds = Interleaved([baseline, gaussian, stability, consistency]);
+        return (Timing(seconds[0], false), Timing(seconds[1], false), Timing(seconds[2], false), Timing(seconds[3], false));
+    }
+
+    public const double Lambda = 2;
+    public const int ConsistencyCopies = 2;
+
+    /// <summary>Seconds per step of each runner in each round, after the warm-up.</summary>
     List<double>[] Interleaved(Runner[] runners)
     {
         foreach (var runner in runners) runner.Time(warmupSteps);

@@ -13,7 +13,7 @@ namespace RobustLab.Training.Corruptions;
 public sealed record CorruptionBaseline(string Name, string RunDir, CorruptionReport? Stored);
 
 /// <summary>A run measured under corruptions after training: the report, the metrics now in run.json, and the seconds it took.</summary>
-public sealed record CorruptedRun(CorruptionReport Report, EvaluationResult Metrics, double Seconds);
+public sealed record CorruptionMeasurement(CorruptionReport Report, EvaluationResult Metrics, double Seconds);
 
 /// <summary>
 /// Measures a finished run under common corruptions in its own folder (the job engine's entry point): the run's seed,
@@ -23,7 +23,7 @@ public sealed record CorruptedRun(CorruptionReport Report, EvaluationResult Metr
 /// </summary>
 public static class RunCorruptions
 {
-    public static CorruptedRun Measure(string runDir, DatasetCatalog catalog, IReadOnlyList<string> corruptions, IReadOnlyList<int> severities,
+    public static CorruptionMeasurement Measure(string runDir, DatasetCatalog catalog, IReadOnlyList<string> corruptions, IReadOnlyList<int> severities,
         int? testSubset, CorruptionBaseline? baseline, string device, Action<CorruptionProgress>? progress, CancellationToken ct)
     {
         var record = RunFolder.ReadRunJson(runDir);
@@ -42,7 +42,7 @@ public static class RunCorruptions
         double seconds = clock.Elapsed.TotalSeconds;
         var metrics = record.Metrics with { Corruptions = report, Timings = record.Metrics.Timings.WithStage(RunStage.Corrupting, seconds) };
         RunFolder.WriteRunJson(runDir, record with { Metrics = metrics });
-        return new CorruptedRun(report, metrics, seconds);
+        return new CorruptionMeasurement(report, metrics, seconds);
     }
 
     /// <summary>A stored baseline report measured as <paramref name="report"/> was (severities, images, seed, every corruption), or null.</summary>

@@ -14,6 +14,14 @@ public static class TrainingLimits
     public const double MaxAlpha = 10_000;
     /// <summary>N~ in [0, 1024].</summary>
     public const int MaxCopies = 1024;
+    /// <summary>lambda (stability, consistency) in [0, 10000].</summary>
+    public const double MaxLambda = 10_000;
+    /// <summary>eta (consistency's entropy weight) in [0, 100].</summary>
+    public const double MaxEta = 100;
+    /// <summary>m (consistency's noisy copies per image and step) in [1, 32]: each copy is a forward pass of the batch.</summary>
+    public const int MaxConsistencyCopies = 32;
+    /// <summary>gamma (the regulariser's share of images with a noisy copy) in [0, 1]; alpha of the mixed form in (0, 1].</summary>
+    public const double MaxGamma = 1, MaxMixedAlpha = 1;
     /// <summary>epochs in [1, 10000].</summary>
     public const int MaxEpochs = 10_000;
     /// <summary>batch size in [1, 65536].</summary>

@@ -22,6 +22,32 @@ public sealed record TrainingOptions
     public double Alpha { get; init; }
     /// <summary>N~: noisy copies of each image per epoch (augmentation).</summary>
     public int Copies { get; init; }
+    /// <summary>lambda: weight of the divergence term (stability, consistency); unset: <see cref="LambdaInForce"/>'s default.</summary>
+    public double? Lambda { get; init; }
+    /// <summary>m: noisy copies of each image per step (consistency).</summary>
+    public int ConsistencyCopies { get; init; } = DefaultConsistencyCopies;
+    /// <summary>eta: weight of the entropy of the copies' mean prediction (consistency).</summary>
+    public double Eta { get; init; } = DefaultEta;
+    /// <summary>Additive (the paper) or mixed (regularizer).</summary>
+    [JsonConverter(typeof(LowerCaseEnumJsonConverter<RegularizerForm>))]
+    public RegularizerForm RegularizerForm { get; init; }
+    /// <summary>What the mean path is scored against: the labels (the paper) or the clean predictions (regularizer).</summary>
+    [JsonConverter(typeof(LowerCaseEnumJsonConverter<RegularizerTarget>))]
+    public RegularizerTarget RegularizerTarget { get; init; }
+    /// <summary>gamma: the share of a batch's images that also get one noisy copy (regularizer; 0 = the paper).</summary>
+    public double Gamma { get; init; }
+
+    /// <summary>Jeong and Shin's (2020) defaults: m = 2, lambda = 10, eta = 0.5; stability's lambda is RobustLab's choice.</summary>
+    public const int DefaultConsistencyCopies = 2;
+    public const double DefaultConsistencyLambda = 10, DefaultEta = 0.5, DefaultStabilityLambda = 2;
+
+    /// <summary>lambda as set, else the method's default (10 for consistency, 2 for stability).</summary>
+    [JsonIgnore]
+    public double LambdaInForce => Lambda ?? (Method == TrainingMethod.Consistency ? DefaultConsistencyLambda : DefaultStabilityLambda);
+
+    /// <summary>The regulariser's form, target and gamma together.</summary>
+    [JsonIgnore]
+    public RegularizerVariant Variant => new(RegularizerForm, RegularizerTarget, Gamma);
     public int? Epochs { get; init; }
     public int? TrainSubset { get; init; }
     public int? TestSubset { get; init; }
@@ -66,6 +92,12 @@ public sealed record TrainingOptions
         Number(Sigma, "sigma", TrainingLimits.MaxSigma);
         Number(Alpha, "alpha", TrainingLimits.MaxAlpha);
         Whole(Copies, "copies", 0, TrainingLimits.MaxCopies);
+        if (Lambda is { } lambda) Number(lambda, "lambda", TrainingLimits.MaxLambda);
+        Whole(ConsistencyCopies, "consistency-copies", 1, TrainingLimits.MaxConsistencyCopies);
+        Number(Eta, "eta", TrainingLimits.MaxEta);
+        Number(Gamma, "gamma", TrainingLimits.MaxGamma);
+        Check(Enum.IsDefined(RegularizerForm), "regularizer-form", $"must be one of {string.Join(", ", RegularizerVariantNames.Forms)}.");
+        Check(Enum.IsDefined(RegularizerTarget), "regularizer-target", $"must be one of {string.Join(", ", RegularizerVariantNames.Targets)}.");
         Whole(Epochs, "epochs", 1, TrainingLimits.MaxEpochs);
         Whole(TrainSubset, "train-subset", TrainingLimits.MinTrainSubset, TrainingLimits.MaxSubset);
         Whole(TestSubset, "test-subset", 1, TrainingLimits.MaxSubset);
@@ -91,7 +123,13 @@ public sealed record TrainingOptions
         {
             Check(Sigma > 0, "sigma", $"must be > 0 for the regularizer (got {Show(Sigma)}).");
             Check(Alpha > 0, "alpha", $"must be > 0 for the regularizer (got {Show(Alpha)}).");
+            Check(RegularizerForm != RegularizerForm.Mixed || Alpha <= TrainingLimits.MaxMixedAlpha, "alpha",
+                $"must be in (0, {Show(TrainingLimits.MaxMixedAlpha)}] for the mixed form, (1 - alpha) CE(clean) + alpha CE(mean) (got {Show(Alpha)}).");
         }
+        if (Method is TrainingMethod.Gaussian or TrainingMethod.Stability or TrainingMethod.Consistency)
+            Check(Sigma > 0, "sigma", $"must be > 0 for {Method.Name()} (got {Show(Sigma)}).");
+        if (Method == TrainingMethod.Stability)
+            Check(LambdaInForce > 0, "lambda", $"must be > 0 for stability (got {Show(LambdaInForce)}).");
         return errors;
     }
 

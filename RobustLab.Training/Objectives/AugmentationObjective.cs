@@ -1,4 +1,3 @@
-using RobustLab.Training.Runtime;
 using RobustLab.Training.Models;
 using static TorchSharp.torch;
 
@@ -14,10 +13,7 @@ public sealed class AugmentationObjective(double sigma, int copies, Generator ge
 
     public ObjectiveOutput Compute(SplitNetwork network, TrainingBatch batch)
     {
-        using var noise = SeededNoise.Normal(batch.Pixels.shape, generator, batch.Pixels.device);
-        using var mask = batch.NoisyRows!.to_type(ScalarType.Float32).reshape(-1, 1, 1, 1);
-        noise.mul_(mask).mul_(sigma);
-        using var noisy = batch.Pixels + noise;
+        using var noisy = PixelNoise.Add(batch.Pixels, sigma, generator, batch.NoisyRows!);
         var logits = network.call(noisy);
         return new(nn.functional.cross_entropy(logits, batch.Labels), logits);
     }

@@ -8,11 +8,15 @@ public sealed record TrainingBatch(Tensor Pixels, Tensor Labels, Tensor? NoisyRo
 
 /// <summary>
 /// The loss a method minimises for one batch, with the logits the training accuracy is counted on: the clean inputs'
-/// for the baseline and the regulariser, every row of the batch (clean and noisy copies alike) for augmentation.
+/// for the baseline, the regulariser and stability, every row of the batch (clean and noisy copies alike) for augmentation,
+/// the noisy rows for Gaussian augmentation and the first noisy copy for consistency.
 /// </summary>
 public readonly record struct ObjectiveOutput(Tensor Loss, Tensor CleanLogits);
 
-/// <summary>A training objective (docs/method.md, section "The regulariser (Eq. 2 and 3)"): baseline, noisy augmentation or the moment regulariser.</summary>
+/// <summary>
+/// A training objective: baseline, noisy augmentation, Gaussian augmentation, stability, consistency or the moment
+/// regulariser (docs/method.md, sections "The regulariser (Eq. 2 and 3)" to "Regulariser variants").
+/// </summary>
 public interface ITrainingObjective
 {
     /// <summary>How many samples an epoch holds per training image (N~ + 1 for augmentation, else 1).</summary>

@@ -48,6 +48,9 @@ public static class BenchCommand
         context.Cancel.ThrowIfCancellationRequested();
         progress.Update("training steps of ResNet-20: baseline and regularizer", 0.1, force: true);
         var (resnetBaseline, resnetRegularizer) = bench.MeasureModel("resnet20", device);
+        progress.Update("training steps: baseline, gaussian, stability, consistency m=2 in interleaved rounds", 0.1, force: true);
+        var noise = bench.MeasureNoiseMethods(device);
+        double Ratio(StepTiming t) => t.SecondsPerCleanImage / noise.Baseline.SecondsPerCleanImage;
         context.Cancel.ThrowIfCancellationRequested();
         progress.Update("inference and certification throughput", 0.2, force: true);
         var throughput = new CertifyBenchmark().Measure(device, context.Cancel);
@@ -75,6 +78,9 @@ public static class BenchCommand
             ResNet20Baseline = resnetBaseline,
             ResNet20Regularizer = resnetRegularizer,
             RatioResNet20RegularizerToBaseline = resnetRegularizer.SecondsPerCleanImage / resnetBaseline.SecondsPerCleanImage,
+            RatioGaussianToBaseline = Ratio(noise.Gaussian),
+            RatioStabilityToBaseline = Ratio(noise.Stability),
+            RatioConsistency2ToBaseline = Ratio(noise.Consistency),
         };
         if (skipMemory) report = report with { MemoryNote = "skipped (--skip-memory)." };
         if (json)
@@ -91,6 +97,9 @@ public static class BenchCommand
         Row("augmentation N~=21", augmentation, report.RatioAugmentation21ToBaseline);
         Row("resnet20 baseline", resnetBaseline, 1);
         Row("resnet20 regularizer", resnetRegularizer, report.RatioResNet20RegularizerToBaseline!.Value);
+        Row("gaussian (s=0.5)", noise.Gaussian, Ratio(noise.Gaussian));
+        Row("stability (lambda=2)", noise.Stability, Ratio(noise.Stability));
+        Row("consistency (m=2)", noise.Consistency, Ratio(noise.Consistency));
         o.WriteLine($"inference {throughput.InferenceImagesPerSecond,10:0} img/s   certification {throughput.CertifyImagesPerSecond,10:0} noisy samples/s" +
                     $"   ({throughput.Ratio:P0} of inference; batch {throughput.BatchSize}; inference x{report.InferenceToBaselineTrainingRatio:0.0} baseline training)");
         o.WriteLine($"evaluation of {evaluation.Images} images {evaluation.EvaluationSeconds,7:0.0} s, {evaluation.EvaluationImagesPerSecond,10:0} forward passes/s" +

@@ -19,9 +19,15 @@ public static class TrainCommand
         var dataset = new Option<string>("--dataset") { Description = $"Data set: {string.Join(", ", DatasetCatalog.Names)}.", Required = true };
         var model = new Option<string>("--model") { Description = $"Architecture: {string.Join(", ", ModelFactory.Architectures)}.", DefaultValueFactory = _ => "lenet" };
         var method = new Option<string>("--method") { Description = $"Training method: {string.Join(", ", TrainingMethods.Names)}.", DefaultValueFactory = _ => "baseline" };
-        var sigma = CliOptions.Double("--sigma", $"Noise standard deviation in pixel units (images in [0, 1]), in [0, {TrainingLimits.MaxSigma}] (augmentation, regularizer).");
+        var sigma = CliOptions.Double("--sigma", $"Noise standard deviation in pixel units (images in [0, 1]), in [0, {TrainingLimits.MaxSigma}] (every method but the baseline).");
         var alpha = CliOptions.Double("--alpha", $"Weight of the moment regularizer term, in [0, {TrainingLimits.MaxAlpha}] (regularizer).");
         var copies = CliOptions.Int("--copies", $"N~: noisy copies of each image per epoch, in [0, {TrainingLimits.MaxCopies}] (augmentation).");
+        var lambda = CliOptions.Double("--lambda", $"Weight of the divergence term, in [0, {TrainingLimits.MaxLambda}] (stability, default {TrainingOptions.DefaultStabilityLambda}; consistency, default {TrainingOptions.DefaultConsistencyLambda}).");
+        var consistencyCopies = CliOptions.Int("--consistency-copies", $"m: noisy copies of each image per step, in [1, {TrainingLimits.MaxConsistencyCopies}] (consistency, default {TrainingOptions.DefaultConsistencyCopies}).");
+        var eta = CliOptions.Double("--eta", $"Weight of the entropy of the copies' mean prediction, in [0, {TrainingLimits.MaxEta}] (consistency, default {TrainingOptions.DefaultEta}).");
+        var regularizerForm = new Option<string?>("--regularizer-form") { Description = "additive (default): CE(clean) + alpha CE(mean); mixed: (1 - alpha) CE(clean) + alpha CE(mean), alpha in (0, 1] (regularizer)." };
+        var regularizerTarget = new Option<string?>("--regularizer-target") { Description = "What the mean path is scored against: labels (default) or predictions, the network's own clean softmax (regularizer)." };
+        var gamma = CliOptions.Double("--gamma", "Share of a batch's images that also get one noisy copy on the clean path, in [0, 1] (regularizer, default 0).");
         var epochs = CliOptions.Int("--epochs", $"Maximum epochs, in [1, {TrainingLimits.MaxEpochs}] (default: the paper's protocol, 100).");
         var trainSubset = CliOptions.Int("--train-subset", $"Use K training images, a random subset drawn from --seed (before the 10% validation split), in [{TrainingLimits.MinTrainSubset}, {TrainingLimits.MaxSubset}].");
         var testSubset = CliOptions.Int("--test-subset", "Evaluate on K test images (seeded shuffle).");
@@ -43,7 +49,7 @@ public static class TrainCommand
 
         var command = new Command("train", "Train one network and evaluate it (accuracy, GNR, moment gap).")
         {
-            dataset, model, method, sigma, alpha, copies, epochs, trainSubset, testSubset, batchSize, lr, seed, attacks, attackSamples, device, output, overwrite, json, dataRoot,
+            dataset, model, method, sigma, alpha, copies, lambda, consistencyCopies, eta, regularizerForm, regularizerTarget, gamma, epochs, trainSubset, testSubset, batchSize, lr, seed, attacks, attackSamples, device, output, overwrite, json, dataRoot,
         };
         command.SetAction(parsed =>
         {
@@ -62,6 +68,15 @@ public static class TrainCommand
                 problems.Add($"--method: unknown method '{methodName}'; use one of {string.Join(", ", TrainingMethods.Names)}.");
             }
 
+            T Variant<T>(Option<string?> option, string name) where T : struct, Enum
+            {
+                if (parsed.GetValue(option) is not { } text) return default;
+                try { return RegularizerVariantNames.Parse<T>(text, name); }
+                catch (ArgumentException e) { problems.Add(e.Message); return default; }
+            }
+            var form = Variant<RegularizerForm>(regularizerForm, "--regularizer-form");
+            var target = Variant<RegularizerTarget>(regularizerTarget, "--regularizer-target");
+
             IReadOnlyList<string> attackNames = [];
             if (parsed.GetValue(attacks) is { } attackText)
             {
@@ -75,6 +90,9 @@ public static class TrainCommand
             {
                 Dataset = datasetName.ToLowerInvariant(), Model = modelName, Method = trainingMethod,
                 Sigma = parsed.GetValue(sigma) ?? 0, Alpha = parsed.GetValue(alpha) ?? 0, Copies = parsed.GetValue(copies) ?? 0,
+                Lambda = parsed.GetValue(lambda), ConsistencyCopies = parsed.GetValue(consistencyCopies) ?? TrainingOptions.DefaultConsistencyCopies,
+                Eta = parsed.GetValue(eta) ?? TrainingOptions.DefaultEta, RegularizerForm = form, RegularizerTarget = target,
+                Gamma = parsed.GetValue(gamma) ?? 0,
                 Epochs = parsed.GetValue(epochs), TrainSubset = parsed.GetValue(trainSubset), TestSubset = parsed.GetValue(testSubset),
                 BatchSize = parsed.GetValue(batchSize), LearningRate = parsed.GetValue(lr), Seed = parsed.GetValue(seed) ?? 0,
                 Device = CliOptions.DeviceName(parsed.GetValue(device)),

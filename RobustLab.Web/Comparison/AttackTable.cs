@@ -54,7 +54,10 @@ public sealed record AttackedRun(
     Guid Id, TrainingMethod Method, double Sigma, double Alpha, int Copies, int Seed,
     double Accuracy, double Gnr, DateTimeOffset FinishedAt, AttackReport Report)
 {
-    public MethodSetting Setting => MethodSetting.Of(Method, Sigma, Alpha, Copies);
+    /// <summary>The run's stored options, for the parameters beyond sigma, alpha and N~ (null: none beyond them).</summary>
+    public TrainingOptions? Options { get; init; }
+
+    public MethodSetting Setting => MethodSetting.Of((Options ?? new TrainingOptions()) with { Method = Method, Sigma = Sigma, Alpha = Alpha, Copies = Copies });
 
     /// <summary>The run as a row of the attacks table, or null when it is not one (not succeeded, not evaluated, no attacks).</summary>
     public static AttackedRun? From(RunEntity run)
@@ -62,7 +65,7 @@ public sealed record AttackedRun(
         if (run.Status != RunStatus.Succeeded || run.TestAccuracy is not { } accuracy || run.Gnr is not { } gnr) return null;
         if (!HasAttacks(run.MetricsJson) || run.ReadMetrics()?.Attacks is not { Attacks.Count: > 0 } report) return null;
         return new AttackedRun(run.Id, run.Method, run.Sigma, run.Alpha, run.Copies, run.Seed, accuracy, gnr,
-            run.FinishedAt ?? run.UpdatedAt, report);
+            run.FinishedAt ?? run.UpdatedAt, report) { Options = run.ReadOptions() };
     }
 
     /// <summary>

@@ -43,7 +43,10 @@ public sealed record ComparisonRun(
 {
     public double GnrOf(GnrScalar scalar) => scalar == GnrScalar.Mean ? GnrMean : Gnr;
 
-    public MethodSetting Setting => MethodSetting.Of(Method, Sigma, Alpha, Copies);
+    /// <summary>The run's stored options, for the parameters beyond sigma, alpha and N~ (null: none beyond them).</summary>
+    public TrainingOptions? Options { get; init; }
+
+    public MethodSetting Setting => MethodSetting.Of((Options ?? new TrainingOptions()) with { Method = Method, Sigma = Sigma, Alpha = Alpha, Copies = Copies });
 
     /// <summary>The run's certifications, one per sigma (empty when never certified): the certified measures read them.</summary>
     public IReadOnlyList<CertificationMetrics> Certifications { get; init; } = [];
@@ -72,7 +75,7 @@ public sealed record ComparisonRun(
         return new ComparisonRun(run.Id, run.Method, run.Sigma, run.Alpha, run.Copies, run.Seed, accuracy, gnr,
             run.GnrMean ?? gnr, seconds)
         {
-            Certifications = metrics?.Certification ?? [], Corruptions = metrics?.Corruptions, RunDir = run.RunDir,
+            Certifications = metrics?.Certification ?? [], Corruptions = metrics?.Corruptions, RunDir = run.RunDir, Options = run.ReadOptions(),
         };
     }
 }

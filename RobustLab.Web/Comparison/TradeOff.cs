@@ -15,7 +15,7 @@ public sealed class TradeOff
         var settings = SettingResult.Average(runs, scalar);
         var baselineSetting = settings.FirstOrDefault(s => s.Setting.Method == TrainingMethod.Baseline);
         var series = settings.Where(s => s.Setting.Method != TrainingMethod.Baseline)
-            .GroupBy(s => (s.Setting.Method, s.Setting.Copies, s.Setting.Alpha))
+            .GroupBy(s => s.Setting.Line)
             .OrderBy(g => g.Key.Method).ThenBy(g => g.Key.Copies).ThenBy(g => g.Key.Alpha)
             .Select(g => new TradeOffSeries(g.First().Setting.LineLabel, g.Key.Method,
                 g.Key.Method == TrainingMethod.Regularizer ? g.Key.Alpha : null,

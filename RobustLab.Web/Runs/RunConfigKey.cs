@@ -8,7 +8,8 @@ namespace RobustLab.Web.Runs;
 /// same network share a key and a sweep can reuse a succeeded run. The device is left out (it changes speed, not the
 /// result); unset hyperparameters are replaced by the model's resolved protocol, so "epochs omitted" and "epochs = 100"
 /// on LeNet are the same run. Parameters a method ignores (alpha without the regulariser, copies without augmentation)
-/// are written as 0. Sigma is kept for the baseline too: evaluation measures the moment metrics at the training sigma.
+/// are written as 0; lambda, m, eta and the regulariser's variant appear only for the methods that use them. Sigma is
+/// kept for the baseline too: evaluation measures the moment metrics at the training sigma.
 /// The attacks (in the catalogue's order) and their sample count are appended only when the run asks for attacks: keys
 /// of runs without attacks stay as they were, and a run that asks for attacks is never reused from one that ran none.
 /// The same holds for the certification and corruptions a run asks for after training.
@@ -41,6 +42,11 @@ public static class RunConfigKey
             "weightDecay=" + Number(p.WeightDecay),
             "plateau=" + Number(p.PlateauFactor) + "/" + Number(p.PlateauPatience),
             "earlyStop=" + Number(p.EarlyStopPatience));
+        // The newer methods' parameters, only where they apply: keys of the older settings stay as they were.
+        if (m.UsesLambda()) key += ";lambda=" + Number(options.LambdaInForce);
+        if (m == TrainingMethod.Consistency) key += ";m=" + Number(options.ConsistencyCopies) + ";eta=" + Number(options.Eta);
+        if (m == TrainingMethod.Regularizer && !options.Variant.IsPaper)
+            key += ";form=" + options.RegularizerForm.Name() + ";target=" + options.RegularizerTarget.Name() + ";gamma=" + Number(options.Gamma);
         if (options.Attacks.Count > 0)
             key += ";attacks=" + string.Join(',', AttackSelection.InCatalogOrder(options.Attacks.Select(a => a.Trim().ToLowerInvariant()))) +
                    ";attackSamples=" + Number(options.AttackSamples);

@@ -15,11 +15,20 @@ public sealed record RunRequest
     public string? Dataset { get; init; }
     /// <summary>lenet (default) or alexnet.</summary>
     public string? Model { get; init; }
-    /// <summary>baseline (default), augmentation or regularizer.</summary>
+    /// <summary>baseline (default), augmentation, regularizer, gaussian, stability or consistency.</summary>
     public string? Method { get; init; }
     public double? Sigma { get; init; }
     public double? Alpha { get; init; }
     public int? Copies { get; init; }
+    /// <summary>Stability's and consistency's divergence weight (default 2 and 10); consistency's m, eta; the regulariser's variant.</summary>
+    public double? Lambda { get; init; }
+    public int? ConsistencyCopies { get; init; }
+    public double? Eta { get; init; }
+    /// <summary>additive (default) or mixed.</summary>
+    public string? RegularizerForm { get; init; }
+    /// <summary>labels (default) or predictions.</summary>
+    public string? RegularizerTarget { get; init; }
+    public double? Gamma { get; init; }
     public int? Epochs { get; init; }
     public int? TrainSubset { get; init; }
     public int? TestSubset { get; init; }
@@ -48,5 +57,12 @@ public sealed record RunRequest
         Lr = o.LearningRate, Seed = o.Seed, Device = o.Device,
         Attacks = o.Attacks.ToList(), AttackSamples = o.Attacks.Count > 0 ? o.AttackSamples : null,
         Certify = AfterTrainingRequest.Request(o.Certify), Corruptions = AfterTrainingRequest.Request(o.Corruptions),
+        // Only what differs from the defaults, so views of runs that never set these stay as they were.
+        Lambda = o.Lambda,
+        ConsistencyCopies = o.ConsistencyCopies != TrainingOptions.DefaultConsistencyCopies ? o.ConsistencyCopies : null,
+        Eta = o.Eta != TrainingOptions.DefaultEta ? o.Eta : null,
+        RegularizerForm = o.RegularizerForm != default ? o.RegularizerForm.Name() : null,
+        RegularizerTarget = o.RegularizerTarget != default ? o.RegularizerTarget.Name() : null,
+        Gamma = o.Gamma != 0 ? o.Gamma : null,
     };
 }

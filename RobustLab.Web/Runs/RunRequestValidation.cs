@@ -43,6 +43,9 @@ public static class RunRequestValidation
         if (RequestLimits.TooLong("attacks", request.Attacks) is { } tooLong) errors.Add(tooLong);
         else attacks = AttackSelection.Normalize(request.Attacks);
 
+        var form = Variant<RegularizerForm>(request.RegularizerForm, "regularizerForm", errors);
+        var target = Variant<RegularizerTarget>(request.RegularizerTarget, "regularizerTarget", errors);
+
         var options = new TrainingOptions
         {
             Dataset = dataset,
@@ -51,6 +54,12 @@ public static class RunRequestValidation
             Sigma = request.Sigma ?? 0,
             Alpha = request.Alpha ?? 0,
             Copies = request.Copies ?? 0,
+            Lambda = request.Lambda,
+            ConsistencyCopies = request.ConsistencyCopies ?? TrainingOptions.DefaultConsistencyCopies,
+            Eta = request.Eta ?? TrainingOptions.DefaultEta,
+            RegularizerForm = form,
+            RegularizerTarget = target,
+            Gamma = request.Gamma ?? 0,
             Epochs = request.Epochs,
             TrainSubset = request.TrainSubset,
             TestSubset = request.TestSubset,
@@ -65,6 +74,18 @@ public static class RunRequestValidation
         };
         foreach (var problem in options.Problems()) errors.Add(AfterTrainingRequest.Problem(problem));
         return options;
+    }
+
+    /// <summary>The variant named by <paramref name="text"/> (default when null), or a problem filed under <paramref name="field"/>.</summary>
+    public static T Variant<T>(string? text, string field, FieldProblems errors) where T : struct, Enum
+    {
+        if (text is null) return default;
+        try { return RegularizerVariantNames.Parse<T>(text, field); }
+        catch (ArgumentException)
+        {
+            errors.Add(field, $"unknown {field} '{RequestLimits.Echo(text)}'; use one of {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}.");
+            return default;
+        }
     }
 
     public static FieldProblem UnknownDataset(string? name) =>

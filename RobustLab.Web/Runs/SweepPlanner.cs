@@ -3,10 +3,11 @@ using RobustLab.Training.Loop;
 namespace RobustLab.Web.Runs;
 
 /// <summary>
-/// Expands a sweep into runs: methods x sigma x alpha x N~ x seeds, where each method takes only the parameters it uses.
+/// Expands a sweep into runs: methods x their parameters x seeds, where each method takes only the parameters it uses.
 /// The baseline (sigma = alpha = N~ = 0) is one run per seed however many sigmas and alphas were listed; augmentation
-/// varies sigma x N~; the regulariser varies sigma x alpha (over its own sigma list when the request gives one). Runs with
-/// the same configuration key appear once.
+/// varies sigma x N~; the regulariser sigma x alpha x gamma (over its own sigma list when the request gives one);
+/// gaussian sigma; stability sigma x lambda; consistency sigma x lambda x m x eta (an empty list: the default). Runs
+/// with the same configuration key appear once.
 /// </summary>
 public static class SweepPlanner
 {
@@ -22,7 +23,7 @@ public static class SweepPlanner
         if (errors.Count > 0) return errors;
 
         if (string.IsNullOrWhiteSpace(request.Dataset)) errors.Add("dataset", "a sweep needs a data set.");
-        if (request.Methods is null || request.Methods.Count == 0) errors.Add("methods", "list at least one of baseline, augmentation, regularizer.");
+        if (request.Methods is null || request.Methods.Count == 0) errors.Add("methods", $"list at least one of {string.Join(", ", TrainingMethods.Names)}.");
         var methods = new List<TrainingMethod>();
         foreach (string name in request.Methods ?? [])
         {
@@ -47,9 +48,18 @@ public static class SweepPlanner
             errors.Add("alpha", $"every alpha must be a number in (0, {Show(TrainingLimits.MaxAlpha)}] (got {Show(a)}).");
         foreach (int c in copies.Where(c => c is < 1 or > TrainingLimits.MaxCopies).Distinct())
             errors.Add("copies", $"every N~ must be a whole number in [1, {TrainingLimits.MaxCopies}] (got {c}).");
-        if (methods.Contains(TrainingMethod.Augmentation) && sigmas.Count == 0
-            || methods.Contains(TrainingMethod.Regularizer) && regularizerSigmas.Count == 0)
-            errors.Add("sigma", "augmentation and the regularizer need at least one sigma.");
+        var noisy = methods.Where(m => m.UsesSigma()).Distinct()
+            .Where(m => (m == TrainingMethod.Regularizer ? regularizerSigmas : sigmas).Count == 0).Select(m => m.Name()).ToList();
+        if (noisy.Count > 0)
+            errors.Add("sigma", $"{string.Join(", ", noisy)} {(noisy.Count == 1 ? "needs" : "need")} at least one sigma.");
+        // The newer lists' ranges are TrainingOptions' own, checked on one probe run per value.
+        var probes = (request.Lambda ?? []).Distinct().Select(l => new TrainingOptions { Lambda = l })
+            .Concat((request.ConsistencyCopies ?? []).Distinct().Select(c => new TrainingOptions { ConsistencyCopies = c }))
+            .Concat((request.Eta ?? []).Distinct().Select(e => new TrainingOptions { Eta = e }))
+            .Concat((request.Gamma ?? []).Distinct().Select(g => new TrainingOptions { Gamma = g }));
+        foreach (var probe in probes) foreach (var problem in probe.Problems()) errors.Add(problem);
+        RunRequestValidation.Variant<RegularizerForm>(request.RegularizerForm, "regularizerForm", errors);
+        RunRequestValidation.Variant<RegularizerTarget>(request.RegularizerTarget, "regularizerTarget", errors);
         if (methods.Contains(TrainingMethod.Augmentation) && copies.Count == 0) errors.Add("copies", "augmentation needs at least one N~.");
         if (methods.Contains(TrainingMethod.Regularizer) && alphas.Count == 0) errors.Add("alpha", "the regularizer needs at least one alpha.");
 
@@ -73,6 +83,8 @@ public static class SweepPlanner
                      RequestLimits.TooLong("regularizerSigma", request.RegularizerSigma),
                      RequestLimits.TooLong("alpha", request.Alpha), RequestLimits.TooLong("copies", request.Copies),
                      RequestLimits.TooLong("seed", request.Seed), RequestLimits.TooLong("attacks", request.Attacks),
+                     RequestLimits.TooLong("lambda", request.Lambda), RequestLimits.TooLong("consistencyCopies", request.ConsistencyCopies),
+                     RequestLimits.TooLong("eta", request.Eta), RequestLimits.TooLong("gamma", request.Gamma),
                  })
             if (tooLong is not null) errors.Add(tooLong);
         return errors;
@@ -92,6 +104,12 @@ public static class SweepPlanner
         var alphas = request.Alpha.Distinct().ToList();
         var copies = request.Copies.Distinct().ToList();
         var seeds = Seeds(request);
+        var lambdas = OrDefault(request.Lambda.Select(l => (double?)l));
+        var ms = OrDefault(request.ConsistencyCopies, TrainingOptions.DefaultConsistencyCopies);
+        var etas = OrDefault(request.Eta, TrainingOptions.DefaultEta);
+        var gammas = OrDefault(request.Gamma, 0.0);
+        var form = RunRequestValidation.Variant<RegularizerForm>(request.RegularizerForm, "regularizerForm", new FieldProblems());
+        var target = RunRequestValidation.Variant<RegularizerTarget>(request.RegularizerTarget, "regularizerTarget", new FieldProblems());
         var runs = new List<TrainingOptions>();
         var keys = new HashSet<string>(StringComparer.Ordinal);
         void Add(TrainingOptions o) { if (keys.Add(RunConfigKey.For(o))) runs.Add(o); }
@@ -104,13 +122,24 @@ public static class SweepPlanner
                 {
                     case TrainingMethod.Baseline:
                         // Trained without noise: certified at the smallest listed sigma when the certification names none.
-                        Add(run.Certify is { Sigma: null } c && sigmas.Count > 0 ? run with { Certify = c with { Sigma = sigmas.Min() } } : run);
+                        Add(run.Certify is { Sigma: null } plan && sigmas.Count > 0 ? run with { Certify = plan with { Sigma = sigmas.Min() } } : run);
                         break;
                     case TrainingMethod.Augmentation:
                         foreach (double s in sigmas) foreach (int n in copies) Add(run with { Sigma = s, Copies = n });
                         break;
                     case TrainingMethod.Regularizer:
-                        foreach (double s in regularizerSigmas) foreach (double a in alphas) Add(run with { Sigma = s, Alpha = a });
+                        foreach (double s in regularizerSigmas) foreach (double a in alphas) foreach (double g in gammas)
+                            Add(run with { Sigma = s, Alpha = a, Gamma = g, RegularizerForm = form, RegularizerTarget = target });
+                        break;
+                    case TrainingMethod.Gaussian:
+                        foreach (double s in sigmas) Add(run with { Sigma = s });
+                        break;
+                    case TrainingMethod.Stability:
+                        foreach (double s in sigmas) foreach (double? l in lambdas) Add(run with { Sigma = s, Lambda = l });
+                        break;
+                    case TrainingMethod.Consistency:
+                        foreach (double s in sigmas) foreach (double? l in lambdas) foreach (int c in ms) foreach (double e in etas)
+                            Add(run with { Sigma = s, Lambda = l, ConsistencyCopies = c, Eta = e });
                         break;
                 }
             }
@@ -124,10 +153,15 @@ public static class SweepPlanner
     {
         long seeds = Seeds(request).Count;
         long sigmas = (request.Sigma ?? []).Distinct().Count(), regularizerSigmas = RegularizerSigmas(request).Distinct().Count(), alphas = (request.Alpha ?? []).Distinct().Count(), copies = (request.Copies ?? []).Distinct().Count();
+        long AtLeastOne<T>(IReadOnlyList<T>? list) => Math.Max(1, (list ?? []).Distinct().Count());
+        long lambdas = AtLeastOne(request.Lambda), ms = AtLeastOne(request.ConsistencyCopies), etas = AtLeastOne(request.Eta), gammas = AtLeastOne(request.Gamma);
         return methods.Distinct().Sum(m => m switch
         {
             TrainingMethod.Augmentation => sigmas * copies,
-            TrainingMethod.Regularizer => regularizerSigmas * alphas,
+            TrainingMethod.Regularizer => regularizerSigmas * alphas * gammas,
+            TrainingMethod.Gaussian => sigmas,
+            TrainingMethod.Stability => sigmas * lambdas,
+            TrainingMethod.Consistency => sigmas * lambdas * ms * etas,
             _ => 1L,
         } * seeds);
     }
@@ -135,6 +169,13 @@ public static class SweepPlanner
     /// <summary>The regulariser's sigmas: <see cref="SweepRequest.RegularizerSigma"/> when given, else <see cref="SweepRequest.Sigma"/>.</summary>
     public static IReadOnlyList<double> RegularizerSigmas(SweepRequest request) =>
         request.RegularizerSigma is { Count: > 0 } own ? own : request.Sigma ?? [];
+
+    /// <summary>The distinct values listed, or the default alone when none is.</summary>
+    static List<T> OrDefault<T>(IEnumerable<T> listed, T fallback = default!)
+    {
+        var values = listed.Distinct().ToList();
+        return values.Count > 0 ? values : [fallback];
+    }
 
     static List<int> Seeds(SweepRequest request) => request.Seed is { Count: > 0 } seeds ? seeds.Distinct().ToList() : [0];
 

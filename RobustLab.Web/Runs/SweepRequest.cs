@@ -11,7 +11,7 @@ public sealed record SweepRequest
 {
     public string Dataset { get; init; } = "";
     public string Model { get; init; } = "lenet";
-    /// <summary>baseline, augmentation, regularizer.</summary>
+    /// <summary>baseline, augmentation, regularizer, gaussian, stability, consistency.</summary>
     public IReadOnlyList<string> Methods { get; init; } = [];
     public IReadOnlyList<double> Sigma { get; init; } = [];
     /// <summary>
@@ -23,6 +23,14 @@ public sealed record SweepRequest
     /// <summary>N~ values (augmentation).</summary>
     public IReadOnlyList<int> Copies { get; init; } = [];
     public IReadOnlyList<int> Seed { get; init; } = [];
+    /// <summary>lambda values (stability, consistency), m values and eta values (consistency), gamma values (regularizer); empty: the defaults.</summary>
+    public IReadOnlyList<double> Lambda { get; init; } = [];
+    public IReadOnlyList<int> ConsistencyCopies { get; init; } = [];
+    public IReadOnlyList<double> Eta { get; init; } = [];
+    public IReadOnlyList<double> Gamma { get; init; } = [];
+    /// <summary>The regulariser's form (additive, mixed) and target (labels, predictions) for all its runs; null: the paper's.</summary>
+    public string? RegularizerForm { get; init; }
+    public string? RegularizerTarget { get; init; }
     public int? Epochs { get; init; }
     public int? TrainSubset { get; init; }
     public int? TestSubset { get; init; }

@@ -104,7 +104,12 @@ public sealed class RunFormEstimator(IRunStore store)
     }
 
     /// <summary>Cost of one training sample relative to a baseline step, used only when a method has no measurement of its own.</summary>
-    public static double CostFactor(TrainingMethod method) => method == TrainingMethod.Regularizer ? 2 : 1;
+    public static double CostFactor(TrainingMethod method) => method switch
+    {
+        TrainingMethod.Regularizer or TrainingMethod.Stability => 2,
+        TrainingMethod.Consistency => TrainingOptions.DefaultConsistencyCopies,   // m copies of the batch per step
+        _ => 1,
+    };
 
     async Task<SpeedBasis?> SpeedAsync(string dataset, string model, TrainingMethod method, string device, CancellationToken ct)
     {
@@ -118,7 +123,7 @@ public sealed class RunFormEstimator(IRunStore store)
         if (any.Rates.Count == 0) return null;
         double baseline = any.Rates.Average(r => r.Rate * CostFactor(r.Method));
         double rate = baseline / CostFactor(method);
-        string cost = method == TrainingMethod.Regularizer ? ", counting a regularizer step as 2 baseline steps" : "";
+        string cost = CostFactor(method) != 1 ? $", counting a {method.Name()} step as {CostFactor(method)} baseline steps" : "";
         return new SpeedBasis(method, rate, any.Overhead,
             $"{method.Name()}: no succeeded {model} {method.Name()} run on {dataset} yet; {Rate(rate)} samples/s derived from " +
             $"{Plural(any.Runs, $"succeeded {model} run")} (any method and data set){cost}{any.DeviceNote}");

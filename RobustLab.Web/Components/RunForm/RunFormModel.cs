@@ -18,6 +18,14 @@ public sealed class RunFormModel
     /// <summary>N~ values (augmentation).</summary>
     public string Copies { get; set; } = "";
     public string Seed { get; set; } = "0";
+    /// <summary>Lists of lambda (stability, consistency), m and eta (consistency), gamma (regularizer); empty: the defaults.</summary>
+    public string Lambda { get; set; } = "";
+    public string ConsistencyCopies { get; set; } = "";
+    public string Eta { get; set; } = "";
+    public string Gamma { get; set; } = "";
+    /// <summary>The regulariser's form and target; empty: the paper's (additive, labels).</summary>
+    public string RegularizerForm { get; set; } = "";
+    public string RegularizerTarget { get; set; } = "";
     public string Epochs { get; set; } = "3";
     public string BatchSize { get; set; } = "100";
     public string Lr { get; set; } = "0.001";
@@ -57,6 +65,12 @@ public sealed class RunFormModel
             case RunFormFields.Alpha: copy.Alpha = v; break;
             case RunFormFields.Copies: copy.Copies = v; break;
             case RunFormFields.Seed: copy.Seed = v; break;
+            case RunFormFields.Lambda: copy.Lambda = v; break;
+            case RunFormFields.ConsistencyCopies: copy.ConsistencyCopies = v; break;
+            case RunFormFields.Eta: copy.Eta = v; break;
+            case RunFormFields.Gamma: copy.Gamma = v; break;
+            case RunFormFields.RegularizerForm: copy.RegularizerForm = v; break;
+            case RunFormFields.RegularizerTarget: copy.RegularizerTarget = v; break;
             case RunFormFields.Epochs: copy.Epochs = v; break;
             case RunFormFields.BatchSize: copy.BatchSize = v; break;
             case RunFormFields.Lr: copy.Lr = v; break;
@@ -75,7 +89,9 @@ public static class RunFormFields
 {
     public const string Dataset = "dataset", Model = "model", Methods = "methods", Sigma = "sigma", Alpha = "alpha",
         Copies = "copies", Seed = "seed", Epochs = "epochs", BatchSize = "batchSize", Lr = "lr", TrainSubset = "trainSubset",
-        TestSubset = "testSubset", Device = "device", Attacks = "attacks", AttackSamples = "attackSamples";
+        TestSubset = "testSubset", Device = "device", Attacks = "attacks", AttackSamples = "attackSamples",
+        Lambda = "lambda", ConsistencyCopies = "consistencyCopies", Eta = "eta", Gamma = "gamma",
+        RegularizerForm = "regularizerForm", RegularizerTarget = "regularizerTarget";
 
     /// <summary>Problems with the grid as a whole (too many runs); shown with the methods and in the summary.</summary>
     public const string Sweep = "sweep";

@@ -36,6 +36,10 @@ public static class RunFormValidator
         var alpha = DoubleList(model.Alpha, RunFormFields.Alpha, errors);
         var copies = IntList(model.Copies, RunFormFields.Copies, "N~", errors);
         var seeds = IntList(model.Seed, RunFormFields.Seed, "seed", errors);
+        var lambda = DoubleList(model.Lambda, RunFormFields.Lambda, errors);
+        var consistencyCopies = IntList(model.ConsistencyCopies, RunFormFields.ConsistencyCopies, "m", errors);
+        var eta = DoubleList(model.Eta, RunFormFields.Eta, errors);
+        var gamma = DoubleList(model.Gamma, RunFormFields.Gamma, errors);
         int? epochs = Int(model.Epochs, RunFormFields.Epochs, errors);
         int? batchSize = Int(model.BatchSize, RunFormFields.BatchSize, errors);
         int? trainSubset = Int(model.TrainSubset, RunFormFields.TrainSubset, errors);
@@ -59,6 +63,9 @@ public static class RunFormValidator
             Model = (model.Model ?? "").Trim().ToLowerInvariant(),
             Methods = (model.Methods ?? []).Where(m => !string.IsNullOrWhiteSpace(m)).ToList(),
             Sigma = sigma, Alpha = alpha, Copies = copies, Seed = seeds,
+            Lambda = lambda, ConsistencyCopies = consistencyCopies, Eta = eta, Gamma = gamma,
+            RegularizerForm = string.IsNullOrWhiteSpace(model.RegularizerForm) ? null : model.RegularizerForm.Trim(),
+            RegularizerTarget = string.IsNullOrWhiteSpace(model.RegularizerTarget) ? null : model.RegularizerTarget.Trim(),
             Epochs = epochs, BatchSize = batchSize, TrainSubset = trainSubset, TestSubset = testSubset, LearningRate = lr,
             // Empty means what the API does when "device" is left out.
             Device = string.IsNullOrWhiteSpace(model.Device) ? "cpu" : model.Device.Trim(),
@@ -97,6 +104,8 @@ public static class RunFormValidator
         RunFormFields.Dataset, RunFormFields.Model, RunFormFields.Methods, RunFormFields.Sigma, RunFormFields.Alpha,
         RunFormFields.Copies, RunFormFields.Seed, RunFormFields.Epochs, RunFormFields.BatchSize, RunFormFields.Lr,
         RunFormFields.TrainSubset, RunFormFields.TestSubset, RunFormFields.Device, RunFormFields.Attacks, RunFormFields.AttackSamples,
+        RunFormFields.Lambda, RunFormFields.ConsistencyCopies, RunFormFields.Eta, RunFormFields.Gamma,
+        RunFormFields.RegularizerForm, RunFormFields.RegularizerTarget,
     ];
 
     static IReadOnlyList<string> Warnings(SweepRequest request, IReadOnlyList<DatasetEntry>? datasets)
@@ -115,6 +124,12 @@ public static class RunFormValidator
             warnings.Add("alpha is used by the regularizer only; it is ignored here.");
         if (request.Copies.Count > 0 && !methods.Contains("augmentation"))
             warnings.Add("N~ is used by augmentation only; it is ignored here.");
+        if (request.Lambda.Count > 0 && !methods.Overlaps(["stability", "consistency"]))
+            warnings.Add("lambda is used by stability and consistency only; it is ignored here.");
+        if ((request.ConsistencyCopies.Count > 0 || request.Eta.Count > 0) && !methods.Contains("consistency"))
+            warnings.Add("m and eta are used by consistency only; they are ignored here.");
+        if ((request.Gamma.Count > 0 || request.RegularizerForm is not null || request.RegularizerTarget is not null) && !methods.Overlaps(["regularizer", "regulariser"]))
+            warnings.Add("gamma, the form and the target are the regularizer's; they are ignored here.");
         if (request.Sigma.Count > 0 && methods.SetEquals(["baseline"]))
             warnings.Add("The baseline trains without noise; sigma only sets where its moment metrics are measured.");
         return warnings;

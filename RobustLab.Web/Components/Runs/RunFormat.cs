@@ -90,6 +90,19 @@ public static class RunFormat
 
     public static string Alpha(RunEntity run) => run.Method == TrainingMethod.Regularizer ? run.Alpha.ToString("0.###", Invariant) : "—";
 
+    /// <summary>
+    /// What the method column adds under the name: stability's and consistency's parameters ("m=2 lambda=10 eta=0.5"),
+    /// the regulariser's variant when it is not the paper's ("mixed alpha=0.5 gamma=0.25"); null otherwise (alpha, N~
+    /// and sigma have their own columns).
+    /// </summary>
+    public static string? MethodDetail(RunEntity run)
+    {
+        if (run.Method is not (TrainingMethod.Stability or TrainingMethod.Consistency or TrainingMethod.Regularizer)) return null;
+        var options = run.ReadOptions();
+        if (run.Method == TrainingMethod.Regularizer && options.Variant.IsPaper) return null;
+        return Comparison.MethodSetting.Of(options).Parameters;
+    }
+
     public static string Sigma(RunEntity run) => run.Method == TrainingMethod.Baseline && run.Sigma == 0 ? "—" : run.Sigma.ToString("0.###", Invariant);
 
     /// <summary>"3 min ago", "2 h ago", or the date for older runs.</summary>
