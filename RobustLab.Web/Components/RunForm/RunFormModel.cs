@@ -1,3 +1,4 @@
+using RobustLab.Training.Certification;
 using RobustLab.Training.Data;
 
 namespace RobustLab.Web.Components.RunForm;
@@ -36,6 +37,17 @@ public sealed class RunFormModel
     public IReadOnlyCollection<string> Attacks { get; set; } = [];
     /// <summary>K: test images the attacks draw; read only when attacks are chosen.</summary>
     public string AttackSamples { get; set; } = "100";
+    /// <summary>Certify every run by randomised smoothing after it succeeds (the request's "certify"); off by default.</summary>
+    public bool Certify { get; set; }
+    /// <summary>Sigma to certify at; empty: each run's training sigma (a baseline: the smallest listed sigma).</summary>
+    public string CertifySigma { get; set; } = "";
+    /// <summary>Noisy samples per image and images certified; the plan's defaults.</summary>
+    public string CertifyN { get; set; } = new CertificationPlan().N.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    public string CertifyImages { get; set; } = new CertificationPlan().Images.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>Measure every run under all common corruptions at severities 1-5 after it succeeds (the request's "corruptions").</summary>
+    public bool Corruptions { get; set; }
+    /// <summary>Test images the corruptions draw; empty: the run's own test subset.</summary>
+    public string CorruptionTestSubset { get; set; } = "";
 
     /// <summary>
     /// A small sweep a newcomer can submit at once (baseline plus the regulariser at sigma 0.25, 3 epochs on 5000 images:
@@ -78,6 +90,10 @@ public sealed class RunFormModel
             case RunFormFields.TestSubset: copy.TestSubset = v; break;
             case RunFormFields.Device: copy.Device = v; break;
             case RunFormFields.AttackSamples: copy.AttackSamples = v; break;
+            case RunFormFields.CertifySigma: copy.CertifySigma = v; break;
+            case RunFormFields.CertifyN: copy.CertifyN = v; break;
+            case RunFormFields.CertifyImages: copy.CertifyImages = v; break;
+            case RunFormFields.CorruptionTestSubset: copy.CorruptionTestSubset = v; break;
             default: throw new ArgumentException($"'{field}' is not a text field of the run form.", nameof(field));
         }
         return copy;
@@ -91,7 +107,10 @@ public static class RunFormFields
         Copies = "copies", Seed = "seed", Epochs = "epochs", BatchSize = "batchSize", Lr = "lr", TrainSubset = "trainSubset",
         TestSubset = "testSubset", Device = "device", Attacks = "attacks", AttackSamples = "attackSamples",
         Lambda = "lambda", ConsistencyCopies = "consistencyCopies", Eta = "eta", Gamma = "gamma",
-        RegularizerForm = "regularizerForm", RegularizerTarget = "regularizerTarget";
+        RegularizerForm = "regularizerForm", RegularizerTarget = "regularizerTarget",
+        // The after-training plans: the names the API files their problems under (AfterTrainingRequest.Problem).
+        CertifySigma = "certify.sigma", CertifyN = "certify.n", CertifyImages = "certify.images",
+        CorruptionTestSubset = "corruptions.testSubset";
 
     /// <summary>Problems with the grid as a whole (too many runs); shown with the methods and in the summary.</summary>
     public const string Sweep = "sweep";

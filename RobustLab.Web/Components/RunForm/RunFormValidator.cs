@@ -48,6 +48,16 @@ public static class RunFormValidator
         var attacks = AttackSelection.Normalize(model.Attacks);
         // Without attacks the sample count means nothing (as in the API, which checks it only with attacks).
         int? attackSamples = attacks.Count > 0 ? Int(model.AttackSamples, RunFormFields.AttackSamples, errors) : null;
+        // The plans after training: read only when switched on; n0 and alpha keep the plan's defaults (the API's too).
+        var certify = model.Certify ? new CertifyAfterTraining
+        {
+            Sigma = Double(model.CertifySigma, RunFormFields.CertifySigma, errors),
+            N = Int(model.CertifyN, RunFormFields.CertifyN, errors),
+            Images = Int(model.CertifyImages, RunFormFields.CertifyImages, errors),
+        } : null;
+        var corruptions = model.Corruptions
+            ? new CorruptionsAfterTraining { TestSubset = Int(model.CorruptionTestSubset, RunFormFields.CorruptionTestSubset, errors) }
+            : null;
         // A list whose every value was unreadable already says why; the planner's "needs at least one" would only repeat it.
         var unreadable = errors.Fields.Where(field => field switch
         {
@@ -71,6 +81,8 @@ public static class RunFormValidator
             Device = string.IsNullOrWhiteSpace(model.Device) ? "cpu" : model.Device.Trim(),
             Attacks = attacks,
             AttackSamples = attackSamples,
+            Certify = certify,
+            Corruptions = corruptions,
         };
 
         // Exactly POST /api/sweeps' checks; a field whose text could not be read at all already says why.
@@ -106,6 +118,7 @@ public static class RunFormValidator
         RunFormFields.TrainSubset, RunFormFields.TestSubset, RunFormFields.Device, RunFormFields.Attacks, RunFormFields.AttackSamples,
         RunFormFields.Lambda, RunFormFields.ConsistencyCopies, RunFormFields.Eta, RunFormFields.Gamma,
         RunFormFields.RegularizerForm, RunFormFields.RegularizerTarget,
+        RunFormFields.CertifySigma, RunFormFields.CertifyN, RunFormFields.CertifyImages, RunFormFields.CorruptionTestSubset,
     ];
 
     static IReadOnlyList<string> Warnings(SweepRequest request, IReadOnlyList<DatasetEntry>? datasets)
