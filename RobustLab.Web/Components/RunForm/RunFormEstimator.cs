@@ -1,10 +1,10 @@
 using System.Globalization;
+using RobustLab.Training.Evaluation;
 using RobustLab.Training.Loop;
 using RobustLab.Web.Runs;
 
 namespace RobustLab.Web.Components.RunForm;
 
-/// <summary>Measured training speed for one method: mean samples/second over succeeded runs' epoch reports.</summary>
 /// <summary>
 /// Measured training speed for one method (mean samples/second over succeeded runs' epoch reports), and the mean time
 /// those runs spent outside their epochs (evaluation, loading), when it could be measured.
@@ -14,7 +14,8 @@ public sealed record SpeedBasis(TrainingMethod Method, double SamplesPerSecond, 
 /// <summary>What the form's grid makes: runs (per method), how many are reused, and the estimated training time.</summary>
 public sealed record RunFormSummary(
     string Model, int Runs, IReadOnlyList<(string Method, int Runs)> PerMethod, int Reused, bool AlreadySucceeded,
-    double? TrainingSeconds, double? EvaluationSeconds, IReadOnlyList<SpeedBasis> Basis, IReadOnlyList<string> Unmeasured)
+    double? TrainingSeconds, double? EvaluationSeconds, IReadOnlyList<SpeedBasis> Basis, IReadOnlyList<string> Unmeasured,
+    CertifyEstimate? Certify = null)
 {
     public bool IsSingleRun => Runs == 1;
     public int ToQueue => IsSingleRun ? 1 : Runs - Reused;
@@ -30,15 +31,27 @@ public sealed record RunFormSummary(
             ? $"No configuration has succeeded before: all {Runs} will be queued."
             : $"{Reused} already succeeded with the same configuration and will be reused; {Runs - Reused} will be queued.";
 
-    public string EstimateText =>
-        ToQueue == 0 ? "Estimated training time: none - every run is reused."
-        : TrainingSeconds is not { } s ? $"Estimated training time: no measured speed yet - no {Model} run has succeeded in this store."
-        : EvaluationSeconds is not { } e
-            ? $"Estimated training time: about {RunFormEstimator.Duration(s)} (evaluation not included); {Caveat}"
-            : $"Estimated time: about {RunFormEstimator.Duration(s + e)}: {RunFormEstimator.Duration(s)} training + {RunFormEstimator.Duration(e)} evaluation; {Caveat}";
+    public string EstimateText
+    {
+        get
+        {
+            if (ToQueue == 0) return "Estimated training time: none - every run is reused.";
+            if (TrainingSeconds is not { } s) return $"Estimated training time: no measured speed yet - no {Model} run has succeeded in this store.";
+            string certify = Certify is { } c ? $" + {RunFormEstimator.Duration(c.Seconds)} certification" : "";
+            double total = s + (EvaluationSeconds ?? 0) + (Certify?.Seconds ?? 0);
+            if (EvaluationSeconds is not { } e)
+                return Certify is null
+                    ? $"Estimated training time: about {RunFormEstimator.Duration(s)} (evaluation not included); {Caveat}"
+                    : $"Estimated time: about {RunFormEstimator.Duration(total)}: {RunFormEstimator.Duration(s)} training{certify} (evaluation not included); {Caveat}";
+            return $"Estimated time: about {RunFormEstimator.Duration(total)}: {RunFormEstimator.Duration(s)} training + {RunFormEstimator.Duration(e)} evaluation{certify}; {Caveat}";
+        }
+    }
 
     const string Caveat = "on one worker, runs one after another; an upper bound, as early stopping can end runs sooner.";
 }
+
+/// <summary>Time the certification after training of the queued runs takes: noisy samples over a throughput, and where that came from.</summary>
+public sealed record CertifyEstimate(double Seconds, double SamplesPerSecond, string Source);
 
 /// <summary>
 /// The form's live summary. Reuse is decided as <see cref="SweepSubmitter"/> does (a succeeded run with the same
@@ -90,9 +103,55 @@ public sealed class RunFormEstimator(IRunStore store)
             else overheadKnown = false;
         }
         bool known = toTrain.Count > 0 && unmeasured.Count == 0;
+        var certify = await CertifyAsync(toTrain, model, ct);
         return new RunFormSummary(model, runs.Count, perMethod, single ? 0 : done.Count, single && done.Count == 1,
-            known ? seconds : null, known && overheadKnown ? overhead : null, basis, unmeasured);
+            known ? seconds : null, known && overheadKnown ? overhead : null, basis, unmeasured, certify);
     }
+
+    /// <summary>
+    /// Noisy samples classified per second when no run of the model was certified yet: a deliberately low figure for
+    /// LeNet on two CPU cores (README, "Speed on the CPU": `bench` measures it as certifyImagesPerSecond), so the first
+    /// estimate errs long. Replaced by measurement as soon as one run is certified.
+    /// </summary>
+    public const double DefaultCertifySamplesPerSecond = 10_000;
+
+    /// <summary>Noisy samples a run's certification classifies: images x (n0 + n) (the majority vote's few samples left out).</summary>
+    public static double CertifySamples(TrainingOptions o) =>
+        o.Certify is { } plan ? (double)plan.Images * (plan.N0 + plan.N) : 0;
+
+    /// <summary>
+    /// Measured certification throughput of runs: per run, its certified noisy samples (images x (n0 + n) per sigma)
+    /// over its Certifying stage seconds; the mean over runs that have both, or null.
+    /// </summary>
+    public static (double Rate, int Runs)? CertifyRate(IEnumerable<EvaluationResult?> metrics)
+    {
+        var rates = new List<double>();
+        foreach (var m in metrics)
+        {
+            if (m?.Certification is not { Count: > 0 } certs || m.Timings.SecondsOf(RunStage.Certifying) is not { } seconds || !(seconds > 0)) continue;
+            double samples = certs.Sum(c => (double)c.Images * (c.N0 + c.N));
+            if (samples > 0) rates.Add(samples / seconds);
+        }
+        return rates.Count > 0 ? (rates.Average(), rates.Count) : null;
+    }
+
+    async Task<CertifyEstimate?> CertifyAsync(IReadOnlyList<TrainingOptions> toTrain, string model, CancellationToken ct)
+    {
+        double samples = toTrain.Sum(CertifySamples);
+        if (samples <= 0) return null;
+        var measured = await Cached($"certify/{model}", async () =>
+        {
+            var runs = await store.ListRunsAsync(new RunFilter(Model: model, Status: RunStatus.Succeeded, Take: 100), ct);
+            return new Box<(double, int)?>(CertifyRate(runs.Select(r => r.ReadMetrics())));
+        });
+        return measured.Value is var (rate, n)
+            ? new CertifyEstimate(samples / rate, rate,
+                $"certification: {Rate(rate)} noisy samples/s, the mean of {Plural(n, $"certified {model} run")}")
+            : new CertifyEstimate(samples / DefaultCertifySamplesPerSecond, DefaultCertifySamplesPerSecond,
+                $"certification: no {model} run certified yet; assumed {Rate(DefaultCertifySamplesPerSecond)} noisy samples/s");
+    }
+
+    sealed record Box<T>(T Value);
 
     /// <summary>Training samples one epoch of this run goes through: its training images (after the validation hold-out) x (N~+1) for augmentation.</summary>
     public static double Samples(TrainingOptions o)
