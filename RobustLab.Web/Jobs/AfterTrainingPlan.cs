@@ -60,7 +60,9 @@ public sealed class AfterTrainingChain(IRunStore store, PostTrainingSubmitter su
             var run = await store.GetRunAsync(runId, ct: CancellationToken.None);
             if (run is null || run.Status != RunStatus.Succeeded) return;
             if (AfterTrainingPlan.Next(TrainRunJob.ReadConfig(run), done, run.ReadMetrics()) is not { } next) return;
-            var submission = await submitter.SubmitAsync(runId, next.Kind, _ => ValidatedRequest.Valid(next), CancellationToken.None);
+            // The run's job id is the finishing job's own (no other could be queued while it was pending).
+            var submission = await submitter.SubmitAsync(runId, next.Kind, _ => ValidatedRequest.Valid(next), CancellationToken.None,
+                finishingJobId: done is null ? null : run.JobId);
             if (submission.Outcome != PostTrainingSubmissionOutcome.Accepted)
                 Write(run, $"the {next.Kind.Noun()} job the run asked for was not queued: {submission.Message}");
         }

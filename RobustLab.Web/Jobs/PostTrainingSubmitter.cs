@@ -41,8 +41,10 @@ public sealed class PostTrainingSubmitter(IRunStore store, IPostTrainingQueue qu
     /// Queues the job <paramref name="validate"/> makes of the request for run <paramref name="runId"/> (it sees the run,
     /// for defaults such as the training sigma). A failure to enqueue is thrown (the API answers 500).
     /// </summary>
+    /// <param name="finishingJobId">The job that queues its successor as it ends (the chain after training): it is still
+    /// Running in the job engine, but it does not block the job that follows it.</param>
     public async Task<PostTrainingSubmission> SubmitAsync(Guid runId, PostTrainingJobKind kind, Func<RunEntity, ValidatedRequest> validate,
-        CancellationToken ct = default)
+        CancellationToken ct = default, string? finishingJobId = null)
     {
         var run = await store.GetRunAsync(runId, ct: ct);
         if (run is null) return new(PostTrainingSubmissionOutcome.NotFound, $"There is no run '{runId}'.");
@@ -58,7 +60,7 @@ public sealed class PostTrainingSubmitter(IRunStore store, IPostTrainingQueue qu
             if (run.Status != RunStatus.Succeeded)
                 return new(PostTrainingSubmissionOutcome.NotSucceeded,
                     $"Only a succeeded run can have {kind.WithArticle()} job; run {run.Id} is {run.Status.Name()}.", run);
-            if (await queue.StatusAsync(run, ct) is { IsPending: true } pending)
+            if (await queue.StatusAsync(run, ct) is { IsPending: true } pending && pending.JobId != finishingJobId)
                 return new(PostTrainingSubmissionOutcome.JobInProgress,
                     $"Run {run.Id} already has {pending.Kind.WithArticle()} job {pending.StateName} (job {pending.JobId}); " +
                     $"queue {kind.WithArticle()} job once that one finished.", run, pending.JobId, Pending: pending);

@@ -1,6 +1,7 @@
 using Bunit;
 using Plotly.Blazor;
 using RobustLab.Tests.Api;
+using RobustLab.Tests.Dashboard.Comparison;
 using RobustLab.Training.Loop;
 using RobustLab.Web.Components.Charts;
 using RobustLab.Web.Components.Pages;
@@ -62,6 +63,22 @@ public class RunDetailPageTests : RunsDashboardContext
         Assert.Equal(["safetensors", "torchsharp", "runjson"], downloads.Select(a => a.GetAttribute("data-download")));
         Assert.Equal($"/api/runs/{run.Id}/files/safetensors", downloads[0].GetAttribute("href"));
         Assert.Equal($"/api/runs/{run.Id}/files/runjson", downloads[2].GetAttribute("href"));
+    }
+
+    [Fact]
+    public void A_certified_run_offers_the_per_image_rows_of_each_certified_sigma()
+    {
+        var metrics = FakeRunStore.SampleMetrics() with
+        {
+            Certification = [RobustnessReports.Certified(0.25, 0.8, 1.0), RobustnessReports.Certified(0.5, 0.6, 1.2)],
+        };
+        var run = AddRun(r => FakeRunStore.Succeed(r, metrics));
+
+        var page = RenderDetail(run.Id);
+
+        var links = page.FindAll("[data-download=certification]");
+        Assert.Equal([$"/api/runs/{run.Id}/certification.csv?sigma=0.25", $"/api/runs/{run.Id}/certification.csv?sigma=0.5"],
+            links.Select(a => a.GetAttribute("href")));
     }
 
     [Fact]
