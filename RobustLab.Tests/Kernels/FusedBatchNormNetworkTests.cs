@@ -16,7 +16,15 @@ public class FusedBatchNormNetworkTests
 {
     public FusedBatchNormNetworkTests() => TorchRuntime.EnsureLoaded();
 
-    static SplitNetwork Vgg() => ModelFactory.Create(new ModelSpec("vgg11bn", new ImageShape(1, 28, 28), 10, new Normalization([0.3f], [0.35f])));
+    /// <summary>Seeded weights: the global generator is shared with tests running in parallel, so an unseeded draw varies.</summary>
+    static SplitNetwork Vgg()
+    {
+        lock (GlobalRandom.Sync)
+        {
+            manual_seed(11);
+            return ModelFactory.Create(new ModelSpec("vgg11bn", new ImageShape(1, 28, 28), 10, new Normalization([0.3f], [0.35f])));
+        }
+    }
 
     /// <summary>torchvision's vgg11_bn forward with libtorch's relu and max_pool2d only, on pixels padded with black.</summary>
     static Tensor PlainForward(SplitNetwork net, Tensor pixels)
@@ -75,7 +83,16 @@ public class FusedBatchNormNetworkTests
         plainLoss.backward();
 
         Assert.Equal(plainLoss.item<float>(), fusedLoss.item<float>(), 4);
-        foreach (var (fused, (name, p)) in fusedGrads.Zip(net.named_parameters()))
-            Assert.True(allclose(fused, p.grad!, 1e-3, 1e-5), $"gradient of {name} differs");
+        // Norms, not entries: behind batch norm the first conv's gradients are tiny (its bias's is exactly 0 in exact
+        // arithmetic, as BN removes a constant shift), so entry-wise tolerances compare float rounding of near-zero sums.
+        // A gradient matches when it differs by 0.1% of its own norm, or of 1% of the network's largest gradient norm.
+        var named = net.named_parameters().ToList();
+        double largest = named.Max(np => (double)np.parameter.grad!.norm().item<float>());
+        foreach (var (fused, (name, p)) in fusedGrads.Zip(named))
+        {
+            double difference = (fused - p.grad!).norm().item<float>(), size = p.grad!.norm().item<float>();
+            Assert.True(difference <= 1e-3 * Math.Max(size, 1e-2 * largest),
+                $"gradient of {name} differs: |fused - plain| = {difference:E2}, |plain| = {size:E2}, largest gradient norm {largest:E2}");
+        }
     }
 }

@@ -6,6 +6,9 @@ namespace RobustLab.Web.Reproduction;
 /// </summary>
 public static class PaperGrid
 {
+    /// <summary>The methods the paper compares (the baselines added since, such as stability training, are not in its grid).</summary>
+    public static readonly IReadOnlyList<string> Methods = ["baseline", "augmentation", "regularizer"];
+
     /// <summary>Augmentation's training sigmas, which the regulariser shares.</summary>
     public static readonly IReadOnlyList<double> Sigmas = [0.125, 0.25, 0.325, 0.5, 1.0];
 

@@ -30,7 +30,7 @@ public static class ReproductionPlanner
         {
             Dataset = (dataset ?? "").Trim().ToLowerInvariant(),
             Model = (model ?? "").Trim().ToLowerInvariant(),
-            Methods = TrainingMethods.Names.ToList(),
+            Methods = PaperGrid.Methods.ToList(),
             Sigma = sigmas,
             RegularizerSigma = regularizerSigmas,
             Alpha = PaperGrid.Spread(PaperGrid.Alphas, budget.Alphas),
