@@ -37,12 +37,6 @@ public sealed class AlexNet : SplitNetwork
 
     public override Module<Tensor, Tensor> Upsilon => upsilon;
 
-    public override Tensor Omega(Tensor z)
-    {
-        using var pooled = functional.max_pool2d(z, 2, 2);
-        return OmegaAfterPool(pooled);
-    }
-
     public override bool OmegaStartsWithMaxPool2 => true;
 
     public override Tensor OmegaAfterPool(Tensor pooled)

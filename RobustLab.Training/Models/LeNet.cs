@@ -28,12 +28,6 @@ public sealed class LeNet : SplitNetwork
 
     public override Module<Tensor, Tensor> Upsilon => conv1;
 
-    public override Tensor Omega(Tensor z)
-    {
-        using var pooled = functional.max_pool2d(z, 2);
-        return OmegaAfterPool(pooled);
-    }
-
     public override bool OmegaStartsWithMaxPool2 => true;
 
     public override Tensor OmegaAfterPool(Tensor pooled)

@@ -27,8 +27,16 @@ public abstract class SplitNetwork : nn.Module<Tensor, Tensor>
     /// <summary>The first layer (weights A, bias c1).</summary>
     public abstract nn.Module<Tensor, Tensor> Upsilon { get; }
 
-    /// <summary>The rest of the network after the first ReLU.</summary>
-    public abstract Tensor Omega(Tensor firstReluOutput);
+    /// <summary>
+    /// The rest of the network after the first ReLU. A network whose Omega starts with the 2x2 max-pool
+    /// (<see cref="OmegaStartsWithMaxPool2"/>) need only give <see cref="OmegaAfterPool"/>; any other overrides this.
+    /// </summary>
+    public virtual Tensor Omega(Tensor firstReluOutput)
+    {
+        if (!OmegaStartsWithMaxPool2) throw new NotSupportedException($"{GetType().Name} must define its Omega.");
+        using var pooled = nn.functional.max_pool2d(firstReluOutput, 2, 2);
+        return OmegaAfterPool(pooled);
+    }
 
     /// <summary>
     /// True when Omega starts with a 2x2, stride-2 max-pool (LeNet, AlexNet). The first ReLU and that pool then run as
