@@ -31,6 +31,9 @@ public static class RunStoreSetup
     /// <summary>The data folder as an absolute path (relative paths are taken from the working directory).</summary>
     public static string DataFolder(StorageOptions storage) => Path.GetFullPath(storage.DataFolder);
 
+    /// <summary>The folder of the run folders ({data folder}/runs/{id:N}); with database or folder artifacts, this machine's cache.</summary>
+    public static string RunsFolder(StorageOptions storage) => Path.Combine(DataFolder(storage), "runs");
+
     /// <summary>
     /// The SQLite connection string: Storage:ConnectionString when set, else the file robustlab.db in the data folder
     /// (which is created). Pooled, with a 30 s default timeout that Microsoft.Data.Sqlite also uses to retry a busy lock.
