@@ -141,6 +141,29 @@ public abstract class ArtifactStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_read_racing_a_replace_gives_one_whole_version_or_asks_to_read_again_but_never_cries_corruption()
+    {
+        var run = Guid.NewGuid();
+        byte[] first = RandomBytes(Chunk * 5 / 2, seed: 30), second = RandomBytes(Chunk * 3 / 2, seed: 31);
+        var stored = await Store.PutAsync(run, "model.dat", new MemoryStream(first), default);
+        // The new version is stored once the reader has written its first bytes.
+        var destination = new WriteHookStream(() => Store.PutAsync(run, "model.dat", new MemoryStream(second), default));
+
+        var error = await Record.ExceptionAsync(async () =>
+        {
+            Assert.Equal(stored, await Store.CopyToAsync(run, "model.dat", destination, default));
+            Assert.True(first.AsSpan().SequenceEqual(destination.ToArray()), "the read returned a mix of versions");
+        });
+        if (error is not null)
+        {
+            Assert.IsType<IOException>(error); // not ArtifactCorruptException
+            Assert.Contains(run.ToString(), error.Message);
+        }
+        var (read, _) = await ReadAsync(run, "model.dat");
+        Assert.Equal(second, read);
+    }
+
+    [Fact]
     public async Task A_name_outside_the_rule_is_refused_with_the_name()
     {
         var error = await Assert.ThrowsAsync<ArgumentException>(() => Store.PutAsync(Guid.NewGuid(), "../model.dat", new MemoryStream([1]), default));
@@ -199,4 +222,20 @@ public sealed class InterruptedStream(byte[] bytes, int at, Func<Task> interrupt
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
     public override void SetLength(long value) => throw new NotSupportedException();
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
+
+/// <summary>A memory stream that runs <paramref name="hook"/> once, before its first write.</summary>
+public sealed class WriteHookStream(Func<Task> hook) : MemoryStream
+{
+    bool _hooked;
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken ct = default)
+    {
+        if (!_hooked)
+        {
+            _hooked = true;
+            await hook();
+        }
+        await base.WriteAsync(buffer, ct);
+    }
 }
