@@ -8,21 +8,17 @@ public static class ArtifactStores
 {
     /// <summary>
     /// The store for <see cref="StorageOptions.EffectiveArtifacts"/>: null for <see cref="ArtifactLocation.RunFolder"/>
-    /// (the run folders under the data folder are the only copy), else the database or folder store. Throws an
-    /// InvalidOperationException naming Storage:ArtifactFolder when the folder location has no folder.
+    /// (the run folders under the data folder are the only copy), else the database or folder store. Settings that
+    /// cannot work are refused by <see cref="RunStoreSetup.Validate"/> with the setting's name.
     /// </summary>
-    public static IArtifactStore? Create(StorageOptions storage, IDbContextFactory<RunStoreContext> contexts, TimeProvider clock) =>
-        storage.EffectiveArtifacts switch
+    public static IArtifactStore? Create(StorageOptions storage, IDbContextFactory<RunStoreContext> contexts, TimeProvider clock)
+    {
+        RunStoreSetup.Validate(storage);
+        return storage.EffectiveArtifacts switch
         {
-            ArtifactLocation.RunFolder => null,
             ArtifactLocation.Database => new DatabaseArtifactStore(contexts, clock),
-            ArtifactLocation.Folder => new FolderArtifactStore(RequireFolder(storage), clock),
-            var other => throw new InvalidOperationException($"Storage:Artifacts '{other}' is not supported; use runfolder, database or folder."),
+            ArtifactLocation.Folder => new FolderArtifactStore(Path.GetFullPath(storage.ArtifactFolder!), clock),
+            _ => null,
         };
-
-    static string RequireFolder(StorageOptions storage) => string.IsNullOrWhiteSpace(storage.ArtifactFolder)
-        ? throw new InvalidOperationException(
-            "Storage:ArtifactFolder is required when Storage:Artifacts is folder: a folder that every machine mounts " +
-            "(set it in appsettings.json or the environment variable Storage__ArtifactFolder).")
-        : Path.GetFullPath(storage.ArtifactFolder);
+    }
 }

@@ -26,6 +26,12 @@ public static class RunStoreSetup
                 "(set it in appsettings.json or the environment variable Storage__ConnectionString).");
         if (string.IsNullOrWhiteSpace(storage.DataFolder))
             throw new InvalidOperationException("Storage:DataFolder must name a folder (default \"data\").");
+        if (!Enum.IsDefined(storage.EffectiveArtifacts))
+            throw new InvalidOperationException($"Storage:Artifacts '{storage.Artifacts}' is not supported; use runfolder, database or folder.");
+        if (storage.EffectiveArtifacts == ArtifactLocation.Folder && string.IsNullOrWhiteSpace(storage.ArtifactFolder))
+            throw new InvalidOperationException(
+                "Storage:ArtifactFolder is required when Storage:Artifacts is folder: a folder that every machine mounts " +
+                "(set it in appsettings.json or the environment variable Storage__ArtifactFolder).");
     }
 
     /// <summary>The data folder as an absolute path (relative paths are taken from the working directory).</summary>
