@@ -42,6 +42,9 @@ public sealed class DatabaseArtifactStore(IDbContextFactory<RunStoreContext> con
 
     async Task<ArtifactInfo> WriteAsync(RunStoreContext db, Guid runId, string name, Stream content, CancellationToken ct)
     {
+        // No savepoint per SaveChanges: the transaction is all or nothing anyway, and on PostgreSQL more than 64
+        // subtransactions in one transaction slow every other session's snapshots while it runs.
+        db.Database.AutoSavepointsEnabled = false;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var blobId = Guid.NewGuid();
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
