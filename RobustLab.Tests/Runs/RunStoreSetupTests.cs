@@ -89,4 +89,25 @@ public sealed class RunStoreSetupTests
         var migrator = db.GetService<IMigrator>();
         Assert.Contains("Runs", migrator.GenerateScript());
     }
+
+    [Theory]
+    [InlineData("PostgreSql", "\"Data\" bytea NOT NULL")]
+    [InlineData("SqlServer", "[Data] varbinary(max) NOT NULL")]
+    [InlineData("Sqlite", "\"Data\" BLOB NOT NULL")]
+    public void Artifact_chunks_are_each_providers_plain_binary_column_keyed_by_blob_and_position(string provider, string dataColumn)
+    {
+        using var db = DesignContext(provider);
+        string script = db.Database.GenerateCreateScript();
+        Assert.Contains(dataColumn, script);
+        Assert.Contains("PK_ArtifactChunks", script);
+        Assert.Contains("PK_Artifacts", script);
+        Assert.DoesNotContain("FK_Artifact", script); // a run may be deleted while its worker uploads; gc collects
+    }
+
+    [Fact]
+    public void Folder_artifacts_without_a_folder_are_refused_naming_the_setting()
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => RunStoreSetup.Validate(new StorageOptions { Artifacts = ArtifactLocation.Folder }));
+        Assert.Contains("Storage:ArtifactFolder", e.Message);
+    }
 }

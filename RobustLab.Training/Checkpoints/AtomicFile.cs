@@ -9,16 +9,20 @@ public static class AtomicFile
     /// <summary>Marks temp files so that a crashed write's leftovers are recognisable.</summary>
     public const string TempSuffix = ".tmp";
 
-    public static void Write(string path, Action<FileStream> write)
+    public static void Write(string path, Action<FileStream> write) =>
+        WriteAsync(path, stream => { write(stream); return Task.CompletedTask; }).GetAwaiter().GetResult();
+
+    /// <summary>The same for a writer that streams asynchronously (an upload, a download).</summary>
+    public static async Task WriteAsync(string path, Func<FileStream, Task> write)
     {
         string full = Path.GetFullPath(path);
         string folder = Path.GetDirectoryName(full)!;
         string temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}{TempSuffix}");
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
-                write(stream);
+                await write(stream);
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temp, full, overwrite: true);

@@ -4,7 +4,7 @@ using RobustLab.Training.Runtime;
 namespace RobustLab.Web.Cli;
 
 /// <summary>
-/// The CLI verbs (train, eval, certify, datasets, bench) as one System.CommandLine tree. <see cref="Run"/> is the whole
+/// The CLI verbs (train, eval, certify, datasets, bench, gc, ...) as one System.CommandLine tree. <see cref="Run"/> is the whole
 /// contract: results on stdout, one "error: ..." line on stderr for anything a user can cause, and an exit code
 /// from <see cref="ExitCodes"/>. Tests call it in-process.
 /// </summary>
@@ -25,6 +25,7 @@ public static class CommandLineApp
             BenchCommand.Create(context),
             WorkerCommand.Create(context),
             ReportCommand.Create(context),
+            GcCommand.Create(context),
             HashPasswordCommand.Create(context),
         };
         // Listed for --help only; Program.cs starts the web host before this parser sees 'serve'.

@@ -15,7 +15,12 @@ public static class StoreServices
             .AddJsonFile("appsettings.json", optional: true)
             .AddEnvironmentVariables()
             .Build();
-        var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        return Build(configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions());
+    }
+
+    /// <summary>The run store for these settings (tests run a verb in-process on their own store this way).</summary>
+    public static ServiceProvider Build(StorageOptions storage)
+    {
         var services = new ServiceCollection();
         services.AddSingleton(storage);
         services.AddLogging();

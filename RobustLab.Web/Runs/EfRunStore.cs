@@ -54,7 +54,7 @@ public sealed class EfRunStore(IDbContextFactory<RunStoreContext> contexts, Stor
             Epochs = options.Resolve().Epochs,
             CreatedAt = now,
             UpdatedAt = now,
-            RunDir = Path.GetFullPath(Path.Combine(RunStoreSetup.DataFolder(storage), "runs", id.ToString("N"))),
+            RunDir = Path.GetFullPath(Path.Combine(RunStoreSetup.RunsFolder(storage), id.ToString("N"))),
         };
         await using var db = await contexts.CreateDbContextAsync(ct);
         db.Runs.Add(run);

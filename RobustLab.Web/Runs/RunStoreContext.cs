@@ -1,11 +1,12 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using RobustLab.Training.Loop;
+using RobustLab.Web.Artifacts;
 
 namespace RobustLab.Web.Runs;
 
 /// <summary>
-/// The run store's EF Core model: runs, their epochs and sweeps. One model for SQLite, PostgreSQL and SQL Server; each
+/// The run store's EF Core model: runs, their epochs, sweeps and (for Storage:Artifacts=database) artifacts as chunked blobs. One model for SQLite, PostgreSQL and SQL Server; each
 /// provider has a subclass (<see cref="SqliteRunStoreContext"/>, ...) that owns its migration history. Services and the
 /// store take this base type (through <see cref="IDbContextFactory{RunStoreContext}"/>).
 /// </summary>
@@ -19,6 +20,8 @@ public abstract class RunStoreContext : DbContext
     public DbSet<RunEntity> Runs => Set<RunEntity>();
     public DbSet<EpochEntity> Epochs => Set<EpochEntity>();
     public DbSet<SweepEntity> Sweeps => Set<SweepEntity>();
+    public DbSet<ArtifactEntity> Artifacts => Set<ArtifactEntity>();
+    public DbSet<ArtifactChunkEntity> ArtifactChunks => Set<ArtifactChunkEntity>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder conventions)
     {
@@ -78,6 +81,25 @@ public abstract class RunStoreContext : DbContext
             sweep.Property(s => s.Dataset).HasMaxLength(64);
             sweep.Property(s => s.Model).HasMaxLength(32);
             sweep.HasIndex(s => s.CreatedAt);
+        });
+
+        // Artifacts (docs/architecture.md, "Artifacts"): no foreign keys, see ArtifactEntity.
+        model.Entity<ArtifactEntity>(artifact =>
+        {
+            artifact.ToTable("Artifacts");
+            artifact.HasKey(a => new { a.RunId, a.Name });
+            artifact.Property(a => a.Name).HasMaxLength(ArtifactNames.MaxLength);
+            artifact.Property(a => a.Sha256).HasMaxLength(64).IsFixedLength();
+            artifact.Property(a => a.BlobId).IsConcurrencyToken();
+            artifact.HasIndex(a => a.BlobId).IsUnique();
+        });
+
+        model.Entity<ArtifactChunkEntity>(chunk =>
+        {
+            chunk.ToTable("ArtifactChunks");
+            chunk.HasKey(c => new { c.BlobId, c.Position });
+            // bytea on PostgreSQL, varbinary(max) on SQL Server, BLOB on SQLite: no length, a chunk is DatabaseArtifactStore.ChunkSize.
+            chunk.Property(c => c.Data).IsRequired();
         });
     }
 }

@@ -26,10 +26,19 @@ public static class RunStoreSetup
                 "(set it in appsettings.json or the environment variable Storage__ConnectionString).");
         if (string.IsNullOrWhiteSpace(storage.DataFolder))
             throw new InvalidOperationException("Storage:DataFolder must name a folder (default \"data\").");
+        if (!Enum.IsDefined(storage.EffectiveArtifacts))
+            throw new InvalidOperationException($"Storage:Artifacts '{storage.Artifacts}' is not supported; use runfolder, database or folder.");
+        if (storage.EffectiveArtifacts == ArtifactLocation.Folder && string.IsNullOrWhiteSpace(storage.ArtifactFolder))
+            throw new InvalidOperationException(
+                "Storage:ArtifactFolder is required when Storage:Artifacts is folder: a folder that every machine mounts " +
+                "(set it in appsettings.json or the environment variable Storage__ArtifactFolder).");
     }
 
     /// <summary>The data folder as an absolute path (relative paths are taken from the working directory).</summary>
     public static string DataFolder(StorageOptions storage) => Path.GetFullPath(storage.DataFolder);
+
+    /// <summary>The folder of the run folders ({data folder}/runs/{id:N}); with database or folder artifacts, this machine's cache.</summary>
+    public static string RunsFolder(StorageOptions storage) => Path.Combine(DataFolder(storage), "runs");
 
     /// <summary>
     /// The SQLite connection string: Storage:ConnectionString when set, else the file robustlab.db in the data folder

@@ -17,6 +17,56 @@ namespace RobustLab.Web.Runs.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.0");
 
+            modelBuilder.Entity("RobustLab.Web.Artifacts.ArtifactChunkEntity", b =>
+                {
+                    b.Property<Guid>("BlobId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Data")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("BlobId", "Position");
+
+                    b.ToTable("ArtifactChunks", (string)null);
+                });
+
+            modelBuilder.Entity("RobustLab.Web.Artifacts.ArtifactEntity", b =>
+                {
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("BlobId")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Length")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.Property<long>("StoredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("RunId", "Name");
+
+                    b.HasIndex("BlobId")
+                        .IsUnique();
+
+                    b.ToTable("Artifacts", (string)null);
+                });
+
             modelBuilder.Entity("RobustLab.Web.Runs.EpochEntity", b =>
                 {
                     b.Property<long>("Id")
