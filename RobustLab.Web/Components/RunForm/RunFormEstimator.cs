@@ -23,10 +23,10 @@ public sealed record RunFormSummary(
     public bool IsSingleRun => Runs == 1;
     public int ToQueue => IsSingleRun ? 1 : Runs - Reused;
 
-    /// <summary>"1 run - a single run" or "7 runs - a sweep (baseline 1, regularizer 6)".</summary>
+    /// <summary>"1 run - a single run", "7 runs - a sweep (baseline 1, regularizer 6)" or "4 runs - a sweep over 2 models (lenet, resnet20), each (baseline 1, regularizer 1)".</summary>
     public string RunsText => IsSingleRun
         ? "1 run - a single run"
-        : $"{Runs} runs - a sweep{(ModelCount > 1 ? $" over {ModelCount} models ({Model})" : "")} ({string.Join(", ", PerMethod.Select(p => $"{p.Method} {p.Runs}"))})";
+        : $"{Runs} runs - a sweep{(ModelCount > 1 ? $" over {ModelCount} models ({Model}), each" : "")} ({string.Join(", ", PerMethod.Select(p => $"{p.Method} {p.Runs}"))})";
 
     public string ReuseText => IsSingleRun
         ? AlreadySucceeded ? "An identical configuration already succeeded; a single run is trained again." : "Nothing identical has run before."
@@ -98,7 +98,8 @@ public sealed class RunFormEstimator(IRunStore store)
         bool single = runs.Count == 1;
         var toTrain = single ? runs : runs.Except(done).ToList();
 
-        var perMethod = runs.GroupBy(r => r.Method).OrderBy(g => g.Key).Select(g => (g.Key.Name(), g.Count())).ToList();
+        // Every model gets the same grid: per method, the runs of one model.
+        var perMethod = runs.GroupBy(r => r.Method).OrderBy(g => g.Key).Select(g => (g.Key.Name(), g.Count() / models.Count)).ToList();
         var basis = new List<SpeedBasis>();
         var unmeasured = new List<string>();
         double seconds = 0, overhead = 0;
