@@ -309,4 +309,27 @@ public sealed class ComparisonPagesTests : IAsyncLifetime
         page.WaitForAssertion(() => Assert.Contains($"fair-comparison-fashion-mnist-{model}", page.Markup));
         Assert.Equal(model, page.FindComponents<MudSelect<string>>().Single(s => s.Instance.Label == "Model").Instance.Value);
     }
+
+    [Fact]
+    public void Trade_off_plots_every_methods_settings_in_the_accuracy_vs_gnr_chart_each_in_its_own_colour()
+    {
+        foreach (var method in Enum.GetValues<TrainingMethod>())
+            _store.Add(new TrainingOptions
+            {
+                Dataset = "fashion-mnist", Method = method, Sigma = method == TrainingMethod.Baseline ? 0 : 0.25,
+                Alpha = method == TrainingMethod.Regularizer ? 1 : 0, Copies = method == TrainingMethod.Augmentation ? 2 : 0, Epochs = 1,
+            }, run => FakeRunStore.Succeed(run));
+
+        var page = RenderPage<TradeOffPage>();
+
+        page.WaitForAssertion(() =>
+        {
+            var scatter = page.FindComponents<LineChart>().Single(c => c.Instance.Title == "Accuracy vs GNR, with the Pareto front").Instance.Series;
+            var methods = scatter.Where(s => s.Name != "Pareto front").ToList();
+            Assert.Equal(TrainingMethods.Names.Order(), methods.Select(s => s.Name).Order());
+            Assert.Equal(methods.Count, methods.Select(s => s.Color).Distinct().Count());
+        });
+        var lines = page.FindComponents<LineChart>().Single(c => c.Instance.Title == "Test accuracy vs training sigma").Instance.Series;
+        Assert.Equal(lines.Count, lines.Select(s => s.Color).Distinct().Count());
+    }
 }
