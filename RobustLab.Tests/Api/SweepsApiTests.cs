@@ -89,6 +89,9 @@ public sealed class SweepsApiTests : IAsyncLifetime
     [InlineData("{\"dataset\": \"fashion-mnist\", \"methods\": \"baseline\"}", "methods")]
     [InlineData("{\"dataset\": \"fashion-mnist\", \"methods\": [\"baseline\"], \"sigmas\": [0.5]}", "sigmas")]
     [InlineData("{\"methods\": [\"baseline\"]}", "dataset")]
+    [InlineData("{\"dataset\": \"fashion-mnist\", \"methods\": [\"baseline\"], \"model\": \"lenet\", \"models\": [\"lenet\", \"resnet20\"]}", "models")]
+    [InlineData("{\"dataset\": \"fashion-mnist\", \"methods\": [\"baseline\"], \"models\": [\"lenet\", \"\"]}", "models")]
+    [InlineData("{\"dataset\": \"fashion-mnist\", \"methods\": [\"baseline\"], \"models\": \"lenet\"}", "models")]
     [InlineData("{", "body")]
     public async Task A_bad_sweep_is_a_400_naming_the_field(string json, string field)
     {
@@ -96,6 +99,79 @@ public sealed class SweepsApiTests : IAsyncLifetime
 
         Assert.Contains(field, errors.Keys);
         Assert.Empty(_host.Store.Runs);
+    }
+
+    [Fact]
+    public async Task A_sweep_over_two_models_makes_the_grid_once_per_model_with_each_models_protocol()
+    {
+        // Six methods, one sigma: baseline 1 + augmentation 1 (one N~) + regularizer 1 + gaussian 1 + stability 1 +
+        // consistency 1 = 6 settings per model.
+        var response = await _host.PostJsonAsync("/api/sweeps", """
+            {"dataset": "fashion-mnist", "models": ["lenet", "resnet20"],
+             "methods": ["baseline", "augmentation", "gaussian", "stability", "consistency", "regularizer"],
+             "sigma": [0.25], "alpha": [1], "copies": [2], "trainSubset": 200, "testSubset": 100}
+            """);
+
+        var sweep = await ApiAssert.JsonAsync(response, 201);
+        Assert.Equal("lenet,resnet20", sweep.GetProperty("model").GetString());
+        Assert.Equal(new[] { "lenet", "resnet20" }, sweep.GetProperty("models").EnumerateArray().Select(m => m.GetString()!));
+        var runs = sweep.GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("id").GetGuid()).ToList();
+        Assert.Equal(2 * 6, runs.Count);
+        Assert.Equal(12, _host.Queue.Enqueued.Count);
+        foreach (string model in new[] { "lenet", "resnet20" })
+        {
+            var ofModel = _host.Store.Runs.Where(r => runs.Contains(r.Id) && r.Model == model).ToList();
+            Assert.Equal(new[] { "augmentation", "baseline", "consistency", "gaussian", "regularizer", "stability" },
+                ofModel.Select(r => r.Method.Name()).Order());
+            // Nothing given for epochs, batch and learning rate: each run resolves them to its own model's protocol.
+            var protocol = Protocol.For(model);
+            Assert.All(ofModel, r => Assert.Equal((protocol.Epochs, protocol.BatchSize, protocol.LearningRate),
+                (r.ReadOptions()!.Resolve().Epochs, r.ReadOptions()!.Resolve().BatchSize, r.ReadOptions()!.Resolve().LearningRate)));
+        }
+        Assert.NotEqual(Protocol.For("lenet").LearningRate, Protocol.For("resnet20").LearningRate);
+
+        var back = await ApiAssert.JsonAsync(await _host.Client.GetAsync($"/api/sweeps/{sweep.GetProperty("id").GetGuid()}"), 200);
+        Assert.Equal(new[] { "lenet", "resnet20" }, back.GetProperty("models").EnumerateArray().Select(m => m.GetString()!));
+        Assert.Equal(12, back.GetProperty("runs").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task One_model_as_model_or_as_models_makes_the_same_sweep()
+    {
+        var one = await ApiAssert.JsonAsync(await _host.PostJsonAsync("/api/sweeps",
+            """{"dataset": "fashion-mnist", "model": "resnet20", "methods": ["baseline"], "trainSubset": 200}"""), 201);
+        var listed = await ApiAssert.JsonAsync(await _host.PostJsonAsync("/api/sweeps",
+            """{"dataset": "fashion-mnist", "models": ["resnet20"], "methods": ["baseline"], "trainSubset": 200, "seed": [1]}"""), 201);
+
+        Assert.Equal("resnet20", one.GetProperty("model").GetString());
+        Assert.Equal("resnet20", listed.GetProperty("model").GetString());
+        Assert.Equal(new[] { "resnet20" }, one.GetProperty("models").EnumerateArray().Select(m => m.GetString()!));
+        Assert.All(_host.Store.Runs, r => Assert.Equal("resnet20", r.Model));
+    }
+
+    [Fact]
+    public async Task Unknown_models_are_a_400_naming_models_and_each_unknown_name()
+    {
+        var errors = await ApiAssert.ValidationErrorsAsync(await _host.PostJsonAsync("/api/sweeps",
+            """{"dataset": "fashion-mnist", "models": ["lenet", "vgg", "resnet50"], "methods": ["baseline"]}"""));
+
+        var messages = string.Join(" ", errors["models"]);
+        Assert.Contains("unknown model 'vgg'", messages);
+        Assert.Contains("unknown model 'resnet50'", messages);
+        Assert.DoesNotContain("model", errors.Keys);
+        Assert.Empty(_host.Store.Runs);
+        Assert.Empty(_host.Store.Sweeps);
+    }
+
+    [Fact]
+    public async Task Model_and_models_together_are_refused_with_a_message_naming_both()
+    {
+        var errors = await ApiAssert.ValidationErrorsAsync(await _host.PostJsonAsync("/api/sweeps",
+            """{"dataset": "fashion-mnist", "model": "lenet", "models": ["resnet20"], "methods": ["baseline"]}"""));
+
+        Assert.Equal(new[] { "models" }, errors.Keys);
+        Assert.Contains("either model (one) or models (a list), not both", errors["models"][0]);
+        Assert.Empty(_host.Queue.Enqueued);
     }
 
     [Fact]

@@ -1,6 +1,9 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using RobustLab.Training.Loop;
+using RobustLab.Training.Models;
 using Xunit.Abstractions;
+using static RobustLab.Tests.Browser.FormControls;
 
 namespace RobustLab.Tests.Browser;
 
@@ -27,8 +30,8 @@ public sealed class RunFormTests(BrowserFixture browser, RunFormTests.Server ser
             await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "New run / sweep" })).ToBeVisibleAsync();
 
             await ChooseAsync(page, "Data set", "fashion-mnist");
-            await ChooseAsync(page, "Model", "lenet");
-            await ChooseMethodsAsync(page, "regularizer");
+            await ChooseManyAsync(page, "Models", ModelFactory.Architectures, "lenet");
+            await ChooseManyAsync(page, "Methods", TrainingMethods.Names, "regularizer");
             await FillAsync(page, "Sigma list", "0.25");
             await FillAsync(page, "Alpha list", "1");
             await FillAsync(page, "Seed list", "0");
@@ -118,59 +121,4 @@ public sealed class RunFormTests(BrowserFixture browser, RunFormTests.Server ser
         try { await expectation; return true; }
         catch (PlaywrightException) { return false; }
     }
-
-    /// <summary>Types into the text field with this label and leaves it (MudBlazor fields report a change on blur).</summary>
-    static async Task FillAsync(IPage page, string label, string value)
-    {
-        var input = page.GetByLabel(label, new() { Exact = true });
-        await input.FillAsync(value);
-        await input.BlurAsync();
-        await Assertions.Expect(input).ToHaveValueAsync(value);
-    }
-
-    /// <summary>Opens the select (MudSelect: a combobox named by its label) and picks the option whose text starts with <paramref name="option"/>.</summary>
-    static async Task ChooseAsync(IPage page, string label, string option)
-    {
-        var select = await OpenSelectAsync(page, label);
-        await Options(page).Filter(new() { HasTextRegex = new Regex("^\\s*" + Regex.Escape(option)) }).First.ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Listbox)).ToHaveCountAsync(0);
-        await ExpectShowsAsync(select, new Regex("^\\s*" + Regex.Escape(option)));
-    }
-
-    /// <summary>Sets the multi-select "Methods" to exactly <paramref name="methods"/> (options toggle; aria-selected tells their state).</summary>
-    static async Task ChooseMethodsAsync(IPage page, params string[] methods)
-    {
-        var select = await OpenSelectAsync(page, "Methods");
-        foreach (string name in new[] { "baseline", "augmentation", "regularizer" })
-        {
-            var item = Options(page).Filter(new() { HasTextRegex = new Regex($"^\\s*{name}\\s*$") });
-            await Assertions.Expect(item).ToHaveCountAsync(1);
-            bool selected = await item.GetAttributeAsync("aria-selected") == "true";
-            if (selected != methods.Contains(name))
-            {
-                await item.ClickAsync();
-                await Assertions.Expect(item).ToHaveAttributeAsync("aria-selected", methods.Contains(name) ? "true" : "false");
-            }
-        }
-        await page.Keyboard.PressAsync("Escape");
-        await Assertions.Expect(page.GetByRole(AriaRole.Listbox)).ToHaveCountAsync(0);
-        await ExpectShowsAsync(select, new Regex("^\\s*" + string.Join(",\\s*", methods) + "\\s*$"));
-    }
-
-    static async Task<ILocator> OpenSelectAsync(IPage page, string label)
-    {
-        var select = page.GetByRole(AriaRole.Combobox, new() { Name = label, Exact = true });
-        await select.ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Listbox)).ToBeVisibleAsync();
-        return select;
-    }
-
-    /// <summary>MudSelect shows its value as the text of a div (single) or the value of a text input (multiple).</summary>
-    static async Task ExpectShowsAsync(ILocator select, Regex value)
-    {
-        if (await select.EvaluateAsync<string>("e => e.tagName") == "INPUT") await Assertions.Expect(select).ToHaveValueAsync(value);
-        else await Assertions.Expect(select).ToHaveTextAsync(value);
-    }
-
-    static ILocator Options(IPage page) => page.GetByRole(AriaRole.Listbox).GetByRole(AriaRole.Option);
 }

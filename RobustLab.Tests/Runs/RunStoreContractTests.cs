@@ -386,6 +386,28 @@ public abstract class EfRunStoreContractTests : RunStoreContractTests
     }
 
     [Fact]
+    public async Task A_sweep_over_every_model_keeps_them_all_in_the_sweeps_model_column()
+    {
+        // The models share one column (no schema change for the model axis): all of them joined must fit it.
+        await using (var db = await Ef.Contexts.CreateDbContextAsync())
+        {
+            int? max = db.Model.FindEntityType(typeof(SweepEntity))!.FindProperty(nameof(SweepEntity.Model))!.GetMaxLength();
+            string all = SweepEntity.JoinModels(RobustLab.Training.Models.ModelFactory.Architectures);
+            Assert.True(max is null || all.Length <= max, $"'{all}' ({all.Length} characters) does not fit Sweeps.Model ({max}).");
+        }
+
+        var submitted = await new SweepSubmitter(Ef.Store).SubmitAsync(new SweepRequest
+        {
+            Dataset = "mnist10k", Models = RobustLab.Training.Models.ModelFactory.Architectures, Methods = ["baseline"],
+            Epochs = 1, TrainSubset = 100, TestSubset = 50,
+        });
+
+        var sweep = await Ef.Store.GetSweepAsync(submitted.Sweep.Id);
+        Assert.Equal(RobustLab.Training.Models.ModelFactory.Architectures, sweep!.Models);
+        Assert.Equal(RobustLab.Training.Models.ModelFactory.Architectures, submitted.NewRuns.Select(r => r.Model));
+    }
+
+    [Fact]
     public async Task Migrations_leave_no_pending_model_changes()
     {
         await using var db = await Ef.Contexts.CreateDbContextAsync();

@@ -102,4 +102,55 @@ public sealed class SweepPlannerTests
         Assert.Equal(RequestLimits.MaxProblemsPerField + 1, messages.Count);
         Assert.Equal($"... and {RequestLimits.MaxListLength - RequestLimits.MaxProblemsPerField} more problems with sigma.", messages[^1]);
     }
+
+    [Fact]
+    public void Two_models_get_the_same_grid_each_with_their_own_protocol()
+    {
+        var request = Grid() with
+        {
+            Model = null, Models = ["lenet", "resnet20", "LeNet"],
+            Methods = ["baseline", "augmentation", "gaussian", "stability", "consistency", "regularizer"],
+            Sigma = [0.25], Alpha = [1], Copies = [2], Seed = [0], Epochs = null,
+        };
+
+        var runs = SweepPlanner.Expand(request);
+
+        Assert.Equal(["lenet", "resnet20"], SweepPlanner.ModelNames(request));
+        Assert.Equal(2 * 6, runs.Count);
+        var lenet = runs.Where(r => r.Model == "lenet").Select(r => RunConfigKey.For(r with { Model = "x" })).Order();
+        var resnet = runs.Where(r => r.Model == "resnet20").Select(r => RunConfigKey.For(r with { Model = "x" })).Order();
+        Assert.Equal(lenet, resnet);
+        foreach (var run in runs)
+        {
+            var protocol = Protocol.For(run.Model);
+            Assert.Equal((protocol.Epochs, protocol.BatchSize, protocol.LearningRate), (run.Resolve().Epochs, run.Resolve().BatchSize, run.Resolve().LearningRate));
+        }
+    }
+
+    [Fact]
+    public void The_size_limit_counts_every_model()
+    {
+        // 600 regulariser runs per model: fine for one model, too many for two.
+        var request = Grid() with
+        {
+            Methods = ["regularizer"], Sigma = Enumerable.Range(1, 30).Select(i => i / 100.0).ToList(),
+            Alpha = Enumerable.Range(1, 10).Select(i => (double)i).ToList(), Seed = [0, 1],
+        };
+        Assert.Empty(SweepPlanner.Validate(request).For("sweep"));
+        Assert.Contains("1200 runs exceed the limit of 1000.", SweepPlanner.Validate(request with { Model = null, Models = ["lenet", "alexnet"] }).For("sweep"));
+    }
+
+    [Fact]
+    public void Model_and_models_together_are_refused_under_models()
+    {
+        var problems = SweepPlanner.Validate(Grid() with { Models = ["resnet20"] });
+        Assert.Equal(["models"], problems.Fields);
+    }
+
+    [Fact]
+    public void Without_model_or_models_the_sweep_trains_lenet()
+    {
+        Assert.Equal(["lenet"], SweepPlanner.ModelNames(new SweepRequest()));
+        Assert.Equal(["alexnet"], SweepPlanner.ModelNames(new SweepRequest { Model = " AlexNet ", Models = [] }));
+    }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RobustLab.Training.Data;
 using RobustLab.Training.Loop;
+using RobustLab.Training.Models;
 using RobustLab.Web.Comparison;
 using RobustLab.Web.Runs;
 
@@ -54,7 +55,7 @@ public static class ComparisonCsvApi
             errors.Add("dataset", $"unknown dataset '{dataset}'; use one of {string.Join(", ", DatasetCatalog.Names)}.");
 
         string model = (Text("model") ?? "lenet").ToLowerInvariant();
-        if (model is not ("lenet" or "alexnet")) errors.Add("model", $"unknown model '{model}'; use lenet or alexnet.");
+        if (!ModelFactory.Architectures.Contains(model)) errors.Add(RunRequestValidation.UnknownModel(model));
 
         double? tolerance = null;
         if (Text("tolerance") is { } t)

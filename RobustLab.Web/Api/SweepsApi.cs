@@ -4,11 +4,19 @@ using RobustLab.Web.Runs;
 
 namespace RobustLab.Web.Api;
 
-/// <summary>What a sweep submission answers: the sweep id, every run of the grid (new and reused), and the counts.</summary>
-public sealed record SweepView(Guid Id, string Dataset, string Model, DateTimeOffset CreatedAt, IReadOnlyList<RunView> Runs, int Reused, int Queued);
+/// <summary>
+/// What a sweep submission answers: the sweep id, its models (Model: them joined with ",", one model: its name), every
+/// run of the grid (new and reused), and the counts.
+/// </summary>
+public sealed record SweepView(Guid Id, string Dataset, string Model, IReadOnlyList<string> Models, DateTimeOffset CreatedAt,
+    IReadOnlyList<RunView> Runs, int Reused, int Queued)
+{
+    public static SweepView From(SweepEntity sweep, IReadOnlyList<RunView> runs, int reused, int queued) =>
+        new(sweep.Id, sweep.Dataset, sweep.Model, sweep.Models, sweep.CreatedAt, runs, reused, queued);
+}
 
 /// <summary>
-/// POST /api/sweeps: a grid over methods x sigma x alpha x N~ x seeds for one data set and model (<see cref="SweepRequest"/>,
+/// POST /api/sweeps: a grid over models x methods x sigma x alpha x N~ x seeds for one data set (<see cref="SweepRequest"/>,
 /// expanded by <see cref="SweepPlanner"/>). Configurations that already succeeded are reused; the rest are stored and
 /// queued. GET /api/sweeps/{id} reads the sweep back.
 /// </summary>
@@ -53,8 +61,7 @@ public static class SweepsApi
             await RunSubmission.EnqueueAsync(store, queue, run, ct);
 
         var runs = submission.NewRuns.Concat(submission.ReusedRuns).Select(RunView.From).ToArray();
-        var view = new SweepView(submission.Sweep.Id, submission.Sweep.Dataset, submission.Sweep.Model, submission.Sweep.CreatedAt,
-            runs, submission.ReusedRuns.Count, submission.NewRuns.Count);
+        var view = SweepView.From(submission.Sweep, runs, submission.ReusedRuns.Count, submission.NewRuns.Count);
         return TypedResults.Created($"/api/sweeps/{view.Id}", view);
     }
 
@@ -68,7 +75,6 @@ public static class SweepsApi
         var reused = new List<RunEntity>();
         foreach (var runId in sweep.ReusedRunIds)
             if (await store.GetRunAsync(runId, ct: ct) is { } run) reused.Add(run);
-        return TypedResults.Ok(new SweepView(sweep.Id, sweep.Dataset, sweep.Model, sweep.CreatedAt,
-            created.Concat(reused).Select(RunView.From).ToArray(), reused.Count, created.Count));
+        return TypedResults.Ok(SweepView.From(sweep, created.Concat(reused).Select(RunView.From).ToArray(), reused.Count, created.Count));
     }
 }

@@ -59,13 +59,16 @@ public sealed record AttackedRun(
 
     public MethodSetting Setting => MethodSetting.Of((Options ?? new TrainingOptions()) with { Method = Method, Sigma = Sigma, Alpha = Alpha, Copies = Copies });
 
+    /// <summary>The sum of the run's measured epoch times (0 when it was read without its epochs).</summary>
+    public double TrainingSeconds { get; init; }
+
     /// <summary>The run as a row of the attacks table, or null when it is not one (not succeeded, not evaluated, no attacks).</summary>
     public static AttackedRun? From(RunEntity run)
     {
         if (run.Status != RunStatus.Succeeded || run.TestAccuracy is not { } accuracy || run.Gnr is not { } gnr) return null;
         if (!HasAttacks(run.MetricsJson) || run.ReadMetrics()?.Attacks is not { Attacks.Count: > 0 } report) return null;
         return new AttackedRun(run.Id, run.Method, run.Sigma, run.Alpha, run.Copies, run.Seed, accuracy, gnr,
-            run.FinishedAt ?? run.UpdatedAt, report) { Options = run.ReadOptions() };
+            run.FinishedAt ?? run.UpdatedAt, report) { Options = run.ReadOptions(), TrainingSeconds = run.EpochReports.Sum(e => e.Seconds) };
     }
 
     /// <summary>
@@ -95,7 +98,8 @@ public sealed record AttackedRun(
 /// </summary>
 public sealed record AttackCell(string Attack, bool Measured, double Median, double SuccessRate, double? Ratio);
 
-public sealed record AttackRow(AttackedRun Run, bool IsBaseline, IReadOnlyList<AttackCell> Cells)
+/// <param name="TrainingSeconds">The training seconds of the run's method setting over its seeds (the attacked runs of that setting).</param>
+public sealed record AttackRow(AttackedRun Run, bool IsBaseline, IReadOnlyList<AttackCell> Cells, SeedSpread TrainingSeconds)
 {
     public AttackCell? this[string attack] => Cells.FirstOrDefault(c => c.Attack == attack);
 }
@@ -110,7 +114,9 @@ public sealed record AttackTableResult(AttackDistance Distance, AttackedRun? Bas
 /// Paper Table 1 for one data set and model: per run with attack metrics, the median minimal perturbation each attack
 /// needed and its ratio to the baseline's (how many times larger a perturbation the model needs). The baseline is the
 /// most recently finished baseline run with attack metrics. A ratio needs both medians finite and the baseline's above
-/// zero: an attack that fooled no image (median NaN) or that one of the two runs did not run has no ratio.
+/// zero: an attack that fooled no image (median NaN) or that one of the two runs did not run has no ratio. Rows are
+/// grouped by method setting (its seeds together), each with the setting's training seconds over its seeds, so the
+/// compute a method needs stands next to the robustness it buys.
 /// </summary>
 public sealed class AttackTable
 {
@@ -119,10 +125,12 @@ public sealed class AttackTable
         var all = runs.ToList();
         var baseline = BaselineOf(all);
         var attacks = AttackSelection.InCatalogOrder(all.SelectMany(r => r.Report.Attacks.Select(a => a.Attack)));
+        var seconds = all.GroupBy(r => r.Setting).ToDictionary(g => g.Key, g => SeedSpread.Of(g, r => r.TrainingSeconds));
         var rows = all
-            .OrderBy(r => r.Method).ThenBy(r => r.Copies).ThenBy(r => r.Alpha).ThenBy(r => r.Sigma).ThenBy(r => r.Seed)
+            .OrderBy(r => r.Method).ThenBy(r => r.Copies).ThenBy(r => r.Alpha).ThenBy(r => r.Sigma)
+            .ThenBy(r => r.Setting.Label, StringComparer.Ordinal).ThenBy(r => r.Seed)
             .ThenByDescending(r => r.FinishedAt)
-            .Select(r => new AttackRow(r, r.Id == baseline?.Id, attacks.Select(a => Cell(r, baseline, a, distance)).ToList()))
+            .Select(r => new AttackRow(r, r.Id == baseline?.Id, attacks.Select(a => Cell(r, baseline, a, distance)).ToList(), seconds[r.Setting]))
             .ToList();
         return new AttackTableResult(distance, baseline, attacks, rows);
     }

@@ -22,10 +22,18 @@ public sealed class ComparisonRunSource(IRunStore store)
         return result;
     }
 
-    /// <summary>Every succeeded run with attack metrics for this data set and model (the attacks table's rows).</summary>
-    public async Task<IReadOnlyList<AttackedRun>> LoadAttackedAsync(string dataset, string model, CancellationToken ct = default) =>
-        (await SucceededAsync(new RunFilter(Dataset: dataset, Model: model, Status: RunStatus.Succeeded), ct))
-            .Select(AttackedRun.From).OfType<AttackedRun>().ToList();
+    /// <summary>Every succeeded run with attack metrics for this data set and model (the attacks table's rows), with its training seconds.</summary>
+    public async Task<IReadOnlyList<AttackedRun>> LoadAttackedAsync(string dataset, string model, CancellationToken ct = default)
+    {
+        var result = new List<AttackedRun>();
+        foreach (var listed in await SucceededAsync(new RunFilter(Dataset: dataset, Model: model, Status: RunStatus.Succeeded), ct))
+        {
+            if (!AttackedRun.HasAttacks(listed.MetricsJson)) continue;
+            var run = await store.GetRunAsync(listed.Id, withEpochs: true, ct) ?? listed;
+            if (AttackedRun.From(run) is { } attacked) result.Add(attacked);
+        }
+        return result;
+    }
 
     /// <summary>The (data set, model) pairs that have succeeded runs with attack metrics, most such runs first.</summary>
     public async Task<IReadOnlyList<DatasetModel>> ListAttackedDatasetModelsAsync(CancellationToken ct = default) =>

@@ -3,11 +3,12 @@ using RobustLab.Training.Loop;
 namespace RobustLab.Web.Runs;
 
 /// <summary>
-/// Expands a sweep into runs: methods x their parameters x seeds, where each method takes only the parameters it uses.
+/// Expands a sweep into runs: models x methods x their parameters x seeds, where each method takes only the parameters it uses.
 /// The baseline (sigma = alpha = N~ = 0) is one run per seed however many sigmas and alphas were listed; augmentation
 /// varies sigma x N~; the regulariser sigma x alpha x gamma (over its own sigma list when the request gives one);
 /// gaussian sigma; stability sigma x lambda; consistency sigma x lambda x m x eta (an empty list: the default). Runs
-/// with the same configuration key appear once.
+/// with the same configuration key appear once. Each model gets the same grid; what the request leaves out (epochs, batch,
+/// learning rate) resolves to each model's own protocol.
 /// </summary>
 public static class SweepPlanner
 {
@@ -23,6 +24,10 @@ public static class SweepPlanner
         if (errors.Count > 0) return errors;
 
         if (string.IsNullOrWhiteSpace(request.Dataset)) errors.Add("dataset", "a sweep needs a data set.");
+        if (request.Model is not null && request.Models is { Count: > 0 })
+            errors.Add("models", "give either model (one) or models (a list), not both.");
+        if (request.Models is { Count: > 0 } listed && listed.Any(string.IsNullOrWhiteSpace))
+            errors.Add("models", "every entry of models must name a model.");
         if (request.Methods is null || request.Methods.Count == 0) errors.Add("methods", $"list at least one of {string.Join(", ", TrainingMethods.Names)}.");
         var methods = new List<TrainingMethod>();
         foreach (string name in request.Methods ?? [])
@@ -65,7 +70,7 @@ public static class SweepPlanner
 
         // The shared settings, checked once on a template run.
         // The smallest sigma: the one a baseline is certified at when the certification names none.
-        var shared = Template(request) with { Method = TrainingMethod.Baseline, Sigma = sigmas.Where(s => s > 0).DefaultIfEmpty(0).Min() };
+        var shared = Template(request, ModelNames(request)[0]) with { Method = TrainingMethod.Baseline, Sigma = sigmas.Where(s => s > 0).DefaultIfEmpty(0).Min() };
         foreach (var problem in shared.Problems()) errors.Add(AfterTrainingRequest.Problem(problem));
 
         long count = Count(request, methods);
@@ -79,6 +84,7 @@ public static class SweepPlanner
         var errors = new FieldProblems();
         foreach (var tooLong in new[]
                  {
+                     RequestLimits.TooLong("models", request.Models),
                      RequestLimits.TooLong("methods", request.Methods), RequestLimits.TooLong("sigma", request.Sigma),
                      RequestLimits.TooLong("regularizerSigma", request.RegularizerSigma),
                      RequestLimits.TooLong("alpha", request.Alpha), RequestLimits.TooLong("copies", request.Copies),
@@ -98,7 +104,6 @@ public static class SweepPlanner
         var errors = Validate(request);
         if (errors.Count > 0) throw new ArgumentException(string.Join(" ", errors.Select(e => e.Message)), nameof(request));
 
-        var template = Template(request);
         var sigmas = request.Sigma.Distinct().ToList();
         var regularizerSigmas = RegularizerSigmas(request).Distinct().ToList();
         var alphas = request.Alpha.Distinct().ToList();
@@ -114,10 +119,11 @@ public static class SweepPlanner
         var keys = new HashSet<string>(StringComparer.Ordinal);
         void Add(TrainingOptions o) { if (keys.Add(RunConfigKey.For(o))) runs.Add(o); }
 
+        foreach (string model in ModelNames(request))
         foreach (var method in request.Methods.Select(TrainingMethods.Parse).Distinct())
             foreach (int seed in seeds)
             {
-                var run = template with { Method = method, Seed = seed };
+                var run = Template(request, model) with { Method = method, Seed = seed };
                 switch (method)
                 {
                     case TrainingMethod.Baseline:
@@ -151,7 +157,7 @@ public static class SweepPlanner
     // Counted without expanding, so a request for a billion runs is refused without building them.
     static long Count(SweepRequest request, IEnumerable<TrainingMethod> methods)
     {
-        long seeds = Seeds(request).Count;
+        long seeds = Seeds(request).Count, models = ModelNames(request).Count;
         long sigmas = (request.Sigma ?? []).Distinct().Count(), regularizerSigmas = RegularizerSigmas(request).Distinct().Count(), alphas = (request.Alpha ?? []).Distinct().Count(), copies = (request.Copies ?? []).Distinct().Count();
         long AtLeastOne<T>(IReadOnlyList<T>? list) => Math.Max(1, (list ?? []).Distinct().Count());
         long lambdas = AtLeastOne(request.Lambda), ms = AtLeastOne(request.ConsistencyCopies), etas = AtLeastOne(request.Eta), gammas = AtLeastOne(request.Gamma);
@@ -163,7 +169,7 @@ public static class SweepPlanner
             TrainingMethod.Stability => sigmas * lambdas,
             TrainingMethod.Consistency => sigmas * lambdas * ms * etas,
             _ => 1L,
-        } * seeds);
+        } * seeds * models);
     }
 
     /// <summary>The regulariser's sigmas: <see cref="SweepRequest.RegularizerSigma"/> when given, else <see cref="SweepRequest.Sigma"/>.</summary>
@@ -177,12 +183,25 @@ public static class SweepPlanner
         return values.Count > 0 ? values : [fallback];
     }
 
+    /// <summary>
+    /// The sweep's models, lower-cased and distinct: <see cref="SweepRequest.Models"/> when it lists any, else
+    /// <see cref="SweepRequest.Model"/>, else lenet. Never empty.
+    /// </summary>
+    public static IReadOnlyList<string> ModelNames(SweepRequest request)
+    {
+        var listed = (request.Models ?? []).Where(m => !string.IsNullOrWhiteSpace(m)).Select(m => m.Trim().ToLowerInvariant()).Distinct().ToList();
+        return listed.Count > 0 ? listed : [request.Model?.Trim().ToLowerInvariant() ?? "lenet"];
+    }
+
+    /// <summary>The field a problem with the models is filed under: "models" when the request lists them, else "model".</summary>
+    public static string ModelField(SweepRequest request) => request.Models is { Count: > 0 } ? "models" : "model";
+
     static List<int> Seeds(SweepRequest request) => request.Seed is { Count: > 0 } seeds ? seeds.Distinct().ToList() : [0];
 
-    static TrainingOptions Template(SweepRequest request) => new()
+    static TrainingOptions Template(SweepRequest request, string model) => new()
     {
         Dataset = request.Dataset?.Trim().ToLowerInvariant() ?? "",
-        Model = request.Model?.Trim().ToLowerInvariant() ?? "lenet",
+        Model = model,
         Epochs = request.Epochs,
         TrainSubset = request.TrainSubset,
         TestSubset = request.TestSubset,

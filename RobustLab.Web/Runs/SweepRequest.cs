@@ -3,14 +3,17 @@ using System.Text.Json.Serialization;
 namespace RobustLab.Web.Runs;
 
 /// <summary>
-/// A sweep as posted: one data set and model, lists for the methods and the parameters they take, and the settings every
+/// A sweep as posted: one data set, one or more models, lists for the methods and the parameters they take, and the settings every
 /// run shares (null: the model's protocol). JSON names are the CLI's in camelCase (learning rate is "lr"). Empty lists:
 /// seeds default to [0]; a method whose parameter list is empty gets no runs, which <see cref="SweepPlanner.Validate"/> reports.
 /// </summary>
 public sealed record SweepRequest
 {
     public string Dataset { get; init; } = "";
-    public string Model { get; init; } = "lenet";
+    /// <summary>One model; null with <see cref="Models"/> null or empty: lenet. Give this or <see cref="Models"/>, not both.</summary>
+    public string? Model { get; init; }
+    /// <summary>Several models: the grid is made once per model, each run with its model's protocol defaults.</summary>
+    public IReadOnlyList<string>? Models { get; init; }
     /// <summary>baseline, augmentation, regularizer, gaussian, stability, consistency.</summary>
     public IReadOnlyList<string> Methods { get; init; } = [];
     public IReadOnlyList<double> Sigma { get; init; } = [];

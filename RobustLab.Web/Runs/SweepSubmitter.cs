@@ -28,7 +28,7 @@ public sealed class SweepSubmitter(IRunStore store)
         var sweep = await store.CreateSweepAsync(new SweepEntity
         {
             Dataset = request.Dataset.Trim().ToLowerInvariant(),
-            Model = request.Model.Trim().ToLowerInvariant(),
+            Model = SweepEntity.JoinModels(SweepPlanner.ModelNames(request)),
             SpecJson = JsonSerializer.Serialize(request, RunJson.Options),
             ReusedRunIds = reused.Select(r => r.Id).ToList(),
         }, ct);

@@ -23,8 +23,15 @@ public static class SweepValidation
         string dataset = (request.Dataset ?? "").Trim().ToLowerInvariant();
         // A known data set that is not installed here is accepted: a remote worker may have it.
         if (dataset.Length > 0 && !DatasetCatalog.Names.Contains(dataset)) errors.Add(RunRequestValidation.UnknownDataset(request.Dataset));
-        string model = (request.Model ?? "").Trim().ToLowerInvariant();
-        if (!ModelFactory.Architectures.Contains(model)) errors.Add(RunRequestValidation.UnknownModel(request.Model));
+        string modelField = SweepPlanner.ModelField(request);
+        ImageShape? shape = DatasetCatalog.Names.Contains(dataset) ? new DatasetCatalog().Describe(dataset).Shape : null;
+        foreach (string model in SweepPlanner.ModelNames(request))
+        {
+            if (!ModelFactory.Architectures.Contains(model))
+                errors.Add(modelField, RunRequestValidation.UnknownModel(model).Message);
+            else if (shape is { } input && ModelFactory.InputProblem(model, input) is { } problem)
+                errors.Add(modelField, $"{model} cannot take {dataset}'s images: {problem}");
+        }
         if (errors.Count > 0) return errors;
 
         var expanded = SweepPlanner.Expand(request);

@@ -76,9 +76,13 @@ public sealed class ComparisonPagesTests : IAsyncLifetime
         {
             FakeRunStore.Succeed(run, AttackReports.WithAttacks(AttackReports.Report(("fgsm", 0.004))));
             run.FinishedAt = DateTimeOffset.UtcNow.AddHours(-2);
+            run.EpochReports = [new EpochEntity { RunId = run.Id, Epoch = 1, Seconds = 5 }];
         });
         var baseline = _store.Add(new TrainingOptions { Dataset = "mnist", Epochs = 1 }, run =>
-            FakeRunStore.Succeed(run, AttackReports.WithAttacks(AttackReports.Report(("pgd", 0.0005), ("fgsm", 0.001)))));
+        {
+            FakeRunStore.Succeed(run, AttackReports.WithAttacks(AttackReports.Report(("pgd", 0.0005), ("fgsm", 0.001))));
+            run.EpochReports = [new EpochEntity { RunId = run.Id, Epoch = 1, Seconds = 4 }];
+        });
         var reg = _store.Add(new TrainingOptions { Dataset = "mnist", Method = TrainingMethod.Regularizer, Sigma = 0.25, Alpha = 2, Epochs = 1 }, run =>
             FakeRunStore.Succeed(run, AttackReports.WithAttacks(AttackReports.Report(("fgsm", 0.02), ("pgd", double.NaN)), accuracy: 0.9)));
         _store.Add(new TrainingOptions { Dataset = "mnist", Method = TrainingMethod.Augmentation, Sigma = 0.25, Copies = 6, Epochs = 1 },
@@ -92,7 +96,7 @@ public sealed class ComparisonPagesTests : IAsyncLifetime
         var table = page.Find("[data-testid=attack-table]");
         Assert.Equal(3, table.QuerySelectorAll("tbody tr").Length);
         var headers = table.QuerySelectorAll("thead th").Select(h => h.TextContent.Trim()).ToList();
-        Assert.Equal(["Method", "sigma", "alpha / N~", "Accuracy", "GNR", "pgd median MSE", "pgd × baseline", "fgsm median MSE", "fgsm × baseline"], headers);
+        Assert.Equal(["Method", "sigma", "alpha / N~", "Accuracy", "GNR", "Training seconds", "pgd median MSE", "pgd × baseline", "fgsm median MSE", "fgsm × baseline"], headers);
 
         string Cell(Guid run, string attack, string col) =>
             table.QuerySelector($"tr[data-run='{run}'] td[data-attack='{attack}'][data-col='{col}']")!.TextContent.Trim();
@@ -105,6 +109,11 @@ public sealed class ComparisonPagesTests : IAsyncLifetime
         Assert.Equal("not run", Cell(older.Id, "pgd", "median"));
         Assert.Equal("alpha=2", table.QuerySelector($"tr[data-run='{reg.Id}'] td[data-col=setting]")!.TextContent.Trim());
         Assert.Contains("90.00%", table.QuerySelector($"tr[data-run='{reg.Id}'] td[data-col=accuracy]")!.TextContent);
+        // Training seconds per method setting over its seeds: the two baselines (seeds 0 and 1) took 4 s and 5 s.
+        string Seconds(Guid run) => table.QuerySelector($"tr[data-run='{run}'] td[data-col=seconds]")!.TextContent.Trim();
+        Assert.Equal("4.5 ± 0.7 s", Seconds(baseline.Id));
+        Assert.Equal("4.5 ± 0.7 s", Seconds(older.Id));
+        Assert.Equal("0 s", Seconds(reg.Id));
     }
 
     [Fact]
@@ -261,5 +270,66 @@ public sealed class ComparisonPagesTests : IAsyncLifetime
             // ".0%" labelled every tick of 86.9% to 87.4% "87%".
             Assert.Equal(".2%", chart.FindComponent<PlotlyChart>().Instance.Layout.YAxis[0].TickFormat);
         });
+    }
+
+    [Fact]
+    public void Each_model_of_a_two_model_sweep_is_reachable_from_the_comparison_pages_model_list()
+    {
+        // A sweep over LeNet and ResNet-20: one baseline each; ResNet-20 has more runs, so the pages open on it.
+        foreach (var (model, seed) in new[] { ("lenet", 0), ("resnet20", 0), ("resnet20", 1) })
+            _store.Add(new TrainingOptions { Dataset = "fashion-mnist", Model = model, Epochs = 1, Seed = seed }, run => FakeRunStore.Succeed(run));
+
+        var page = RenderPage<TradeOffPage>();
+
+        // ResNet-20's baseline over its two seeds.
+        page.WaitForAssertion(() => Assert.Equal("2", page.Find("[data-testid=settings-table] td[data-col=seeds]").TextContent.Trim()));
+        var select = page.FindComponents<MudSelect<string>>().Single(s => s.Instance.Label == "Model");
+        Assert.Equal("resnet20", select.Instance.Value);
+        // Both models with results come first, then the other architectures, marked as having none.
+        var items = page.FindComponents<MudSelectItem<string>>().Select(i => i.Instance.Value).ToList();
+        var shown = items.Where(v => RobustLab.Training.Models.ModelFactory.Architectures.Contains(v!)).ToList();
+        Assert.Equal(["resnet20", "lenet"], shown.Take(2));
+        Assert.Equal(RobustLab.Training.Models.ModelFactory.Architectures.Order(), shown.Order());
+
+        page.InvokeAsync(() => select.Instance.ValueChanged.InvokeAsync("lenet")).GetAwaiter().GetResult();
+        page.WaitForAssertion(() => Assert.Equal("1", page.Find("[data-testid=settings-table] td[data-col=seeds]").TextContent.Trim()));
+    }
+
+    [Theory]
+    [InlineData("resnet20")]
+    [InlineData("vgg11bn")]
+    public void A_comparison_page_opened_for_a_newer_model_shows_that_models_runs(string model)
+    {
+        _store.Add(new TrainingOptions { Dataset = "fashion-mnist", Model = "lenet", Epochs = 1 }, run => FakeRunStore.Succeed(run));
+        _store.Add(new TrainingOptions { Dataset = "fashion-mnist", Model = model, Epochs = 1 }, run => FakeRunStore.Succeed(run));
+        _context.Services.GetRequiredService<NavigationManager>().NavigateTo($"/compare?dataset=fashion-mnist&model={model}");
+
+        var page = RenderPage<FairComparisonPage>();
+
+        page.WaitForAssertion(() => Assert.Contains($"fair-comparison-fashion-mnist-{model}", page.Markup));
+        Assert.Equal(model, page.FindComponents<MudSelect<string>>().Single(s => s.Instance.Label == "Model").Instance.Value);
+    }
+
+    [Fact]
+    public void Trade_off_plots_every_methods_settings_in_the_accuracy_vs_gnr_chart_each_in_its_own_colour()
+    {
+        foreach (var method in Enum.GetValues<TrainingMethod>())
+            _store.Add(new TrainingOptions
+            {
+                Dataset = "fashion-mnist", Method = method, Sigma = method == TrainingMethod.Baseline ? 0 : 0.25,
+                Alpha = method == TrainingMethod.Regularizer ? 1 : 0, Copies = method == TrainingMethod.Augmentation ? 2 : 0, Epochs = 1,
+            }, run => FakeRunStore.Succeed(run));
+
+        var page = RenderPage<TradeOffPage>();
+
+        page.WaitForAssertion(() =>
+        {
+            var scatter = page.FindComponents<LineChart>().Single(c => c.Instance.Title == "Accuracy vs GNR, with the Pareto front").Instance.Series;
+            var methods = scatter.Where(s => s.Name != "Pareto front").ToList();
+            Assert.Equal(TrainingMethods.Names.Order(), methods.Select(s => s.Name).Order());
+            Assert.Equal(methods.Count, methods.Select(s => s.Color).Distinct().Count());
+        });
+        var lines = page.FindComponents<LineChart>().Single(c => c.Instance.Title == "Test accuracy vs training sigma").Instance.Series;
+        Assert.Equal(lines.Count, lines.Select(s => s.Color).Distinct().Count());
     }
 }

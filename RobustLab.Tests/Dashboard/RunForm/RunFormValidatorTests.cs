@@ -81,7 +81,7 @@ public sealed class RunFormValidatorTests : IAsyncLifetime
     {
         // Every bundled data set fits every model now (AlexNet pads 28x28 to 32x32), so a 30x30 data set stands in.
         var odd = new RobustLab.Training.Data.DatasetEntry("fashion-mnist", new(1, 30, 30), 10, true, "/nowhere", "n/a");
-        var check = RunFormValidator.Check(new RunFormModel { Model = "lenet" }, [odd]);
+        var check = RunFormValidator.Check(new RunFormModel { Models = ["lenet"] }, [odd]);
 
         Assert.True(check.IsValid);
         Assert.Contains(check.Warnings, w => w.StartsWith("LeNet needs square images whose side is divisible by 4") && w.Contains("30x30"));
@@ -91,7 +91,7 @@ public sealed class RunFormValidatorTests : IAsyncLifetime
     public void AlexNet_on_28x28_images_is_padded_without_a_warning()
     {
         var datasets = new RobustLab.Training.Data.DatasetCatalog().List();
-        var check = RunFormValidator.Check(new RunFormModel { Model = "alexnet" }, datasets);
+        var check = RunFormValidator.Check(new RunFormModel { Models = ["alexnet"] }, datasets);
 
         Assert.True(check.IsValid);
         Assert.DoesNotContain(check.Warnings, w => w.Contains("AlexNet"));

@@ -11,19 +11,22 @@ namespace RobustLab.Web.Components.RunForm;
 /// </summary>
 public sealed record SpeedBasis(TrainingMethod Method, double SamplesPerSecond, double? OverheadSeconds, string Source);
 
-/// <summary>What the form's grid makes: runs (per method), how many are reused, and the estimated training time.</summary>
+/// <summary>
+/// What the form's grid makes: runs (per method, over <paramref name="ModelCount"/> models named in
+/// <paramref name="Model"/>), how many are reused, and the estimated training time summed over the models.
+/// </summary>
 public sealed record RunFormSummary(
     string Model, int Runs, IReadOnlyList<(string Method, int Runs)> PerMethod, int Reused, bool AlreadySucceeded,
     double? TrainingSeconds, double? EvaluationSeconds, IReadOnlyList<SpeedBasis> Basis, IReadOnlyList<string> Unmeasured,
-    CertifyEstimate? Certify = null)
+    CertifyEstimate? Certify = null, int ModelCount = 1)
 {
     public bool IsSingleRun => Runs == 1;
     public int ToQueue => IsSingleRun ? 1 : Runs - Reused;
 
-    /// <summary>"1 run - a single run" or "7 runs - a sweep (baseline 1, regularizer 6)".</summary>
+    /// <summary>"1 run - a single run", "7 runs - a sweep (baseline 1, regularizer 6)" or "4 runs - a sweep over 2 models (lenet, resnet20), each (baseline 1, regularizer 1)".</summary>
     public string RunsText => IsSingleRun
         ? "1 run - a single run"
-        : $"{Runs} runs - a sweep ({string.Join(", ", PerMethod.Select(p => $"{p.Method} {p.Runs}"))})";
+        : $"{Runs} runs - a sweep{(ModelCount > 1 ? $" over {ModelCount} models ({Model}), each" : "")} ({string.Join(", ", PerMethod.Select(p => $"{p.Method} {p.Runs}"))})";
 
     public string ReuseText => IsSingleRun
         ? AlreadySucceeded ? "An identical configuration already succeeded; a single run is trained again." : "Nothing identical has run before."
@@ -36,7 +39,10 @@ public sealed record RunFormSummary(
         get
         {
             if (ToQueue == 0) return "Estimated training time: none - every run is reused.";
-            if (TrainingSeconds is not { } s) return $"Estimated training time: no measured speed yet - no {Model} run has succeeded in this store.";
+            if (TrainingSeconds is not { } s)
+                return ModelCount > 1 && Unmeasured.Count > 0
+                    ? $"Estimated training time: no measured speed yet for {string.Join(", ", Unmeasured)} - no such run (nor any run of that model) has succeeded in this store."
+                    : $"Estimated training time: no measured speed yet - no {Model} run has succeeded in this store.";
             string certify = Certify is { } c ? $" + {RunFormEstimator.Duration(c.Seconds)} certification" : "";
             double total = s + (EvaluationSeconds ?? 0) + (Certify?.Seconds ?? 0);
             if (EvaluationSeconds is not { } e)
@@ -54,7 +60,7 @@ public sealed record RunFormSummary(
 public sealed record CertifyEstimate(double Seconds, double SamplesPerSecond, string Source);
 
 /// <summary>
-/// The form's live summary. Reuse is decided as <see cref="SweepSubmitter"/> does (a succeeded run with the same
+/// The form's live summary, summed over the sweep's models. Reuse is decided as <see cref="SweepSubmitter"/> does (a succeeded run with the same
 /// configuration key). Time: per run, training images x epochs x samples per image (N~+1 for augmentation) divided by
 /// the measured samples/second of succeeded runs with the same data set, model and method (same device preferred).
 /// With no such run it falls back to every succeeded run of the model, converted to baseline cost (the regulariser
@@ -78,34 +84,40 @@ public sealed class RunFormEstimator(IRunStore store)
     public async Task<RunFormSummary> SummarizeAsync(RunFormCheck check, CancellationToken ct = default)
     {
         var runs = check.Runs;
-        if (runs.Count == 0) return new RunFormSummary(check.Request.Model, 0, [], 0, false, null, null, [], []);
-        string dataset = check.Request.Dataset, model = check.Request.Model;
+        var models = SweepPlanner.ModelNames(check.Request);
+        string modelText = string.Join(", ", models);
+        if (runs.Count == 0) return new RunFormSummary(modelText, 0, [], 0, false, null, null, [], []);
+        string dataset = check.Request.Dataset;
 
-        var succeeded = await Cached($"keys/{dataset}/{model}", async () =>
-            (await store.ListRunsAsync(new RunFilter(Dataset: dataset, Model: model, Status: RunStatus.Succeeded, Take: 100_000), ct))
-                .Select(r => r.ConfigKey).ToHashSet(StringComparer.Ordinal));
+        var succeeded = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string model in models)
+            succeeded.UnionWith(await Cached($"keys/{dataset}/{model}", async () =>
+                (await store.ListRunsAsync(new RunFilter(Dataset: dataset, Model: model, Status: RunStatus.Succeeded, Take: 100_000), ct))
+                    .Select(r => r.ConfigKey).ToHashSet(StringComparer.Ordinal)));
         var done = runs.Where(o => succeeded.Contains(RunConfigKey.For(o))).ToList();
         bool single = runs.Count == 1;
         var toTrain = single ? runs : runs.Except(done).ToList();
 
-        var perMethod = runs.GroupBy(r => r.Method).OrderBy(g => g.Key).Select(g => (g.Key.Name(), g.Count())).ToList();
+        // Every model gets the same grid: per method, the runs of one model.
+        var perMethod = runs.GroupBy(r => r.Method).OrderBy(g => g.Key).Select(g => (g.Key.Name(), g.Count() / models.Count)).ToList();
         var basis = new List<SpeedBasis>();
         var unmeasured = new List<string>();
         double seconds = 0, overhead = 0;
         bool overheadKnown = true;
-        foreach (var group in toTrain.GroupBy(r => r.Method))
+        // Each model at its own measured speed: a ResNet step costs many LeNet steps.
+        foreach (var group in toTrain.GroupBy(r => (r.Model, r.Method)))
         {
-            var speed = await SpeedAsync(dataset, model, group.Key, check.Request.Device, ct);
-            if (speed is null) { unmeasured.Add(group.Key.Name()); continue; }
+            var speed = await SpeedAsync(dataset, group.Key.Model, group.Key.Method, check.Request.Device, ct);
+            if (speed is null) { unmeasured.Add(models.Count > 1 ? $"{group.Key.Model} {group.Key.Method.Name()}" : group.Key.Method.Name()); continue; }
             basis.Add(speed);
             seconds += group.Sum(o => Samples(o) * o.Resolve().Epochs / speed.SamplesPerSecond);
             if (speed.OverheadSeconds is { } each) overhead += each * group.Count();
             else overheadKnown = false;
         }
         bool known = toTrain.Count > 0 && unmeasured.Count == 0;
-        var certify = await CertifyAsync(toTrain, model, ct);
-        return new RunFormSummary(model, runs.Count, perMethod, single ? 0 : done.Count, single && done.Count == 1,
-            known ? seconds : null, known && overheadKnown ? overhead : null, basis, unmeasured, certify);
+        var certify = await CertifyAsync(toTrain, ct);
+        return new RunFormSummary(modelText, runs.Count, perMethod, single ? 0 : done.Count, single && done.Count == 1,
+            known ? seconds : null, known && overheadKnown ? overhead : null, basis, unmeasured, certify, models.Count);
     }
 
     /// <summary>
@@ -133,6 +145,17 @@ public sealed class RunFormEstimator(IRunStore store)
             if (samples > 0) rates.Add(samples / seconds);
         }
         return rates.Count > 0 ? (rates.Average(), rates.Count) : null;
+    }
+
+    /// <summary>The certification of the queued runs, each model at its own throughput; the sources joined.</summary>
+    async Task<CertifyEstimate?> CertifyAsync(IReadOnlyList<TrainingOptions> toTrain, CancellationToken ct)
+    {
+        var parts = new List<CertifyEstimate>();
+        foreach (var group in toTrain.GroupBy(o => o.Model))
+            if (await CertifyAsync(group.ToList(), group.Key, ct) is { } part) parts.Add(part);
+        if (parts.Count <= 1) return parts.FirstOrDefault();
+        double seconds = parts.Sum(p => p.Seconds), samples = parts.Sum(p => p.Seconds * p.SamplesPerSecond);
+        return new CertifyEstimate(seconds, samples / seconds, string.Join("; ", parts.Select(p => p.Source)));
     }
 
     async Task<CertifyEstimate?> CertifyAsync(IReadOnlyList<TrainingOptions> toTrain, string model, CancellationToken ct)

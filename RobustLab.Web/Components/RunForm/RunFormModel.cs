@@ -11,7 +11,8 @@ namespace RobustLab.Web.Components.RunForm;
 public sealed class RunFormModel
 {
     public string Dataset { get; set; } = "fashion-mnist";
-    public string Model { get; set; } = "lenet";
+    /// <summary>The models the grid is made for (each with its own protocol); one model and one value per field: a single run.</summary>
+    public IReadOnlyCollection<string> Models { get; set; } = ["lenet"];
     public IReadOnlyCollection<string> Methods { get; set; } = ["baseline", "regularizer"];
     /// <summary>Comma-separated sigmas, e.g. "0.125, 0.25, 0.5".</summary>
     public string Sigma { get; set; } = "0.25";
@@ -72,7 +73,6 @@ public sealed class RunFormModel
         switch (field)
         {
             case RunFormFields.Dataset: copy.Dataset = v; break;
-            case RunFormFields.Model: copy.Model = v; break;
             case RunFormFields.Sigma: copy.Sigma = v; break;
             case RunFormFields.Alpha: copy.Alpha = v; break;
             case RunFormFields.Copies: copy.Copies = v; break;
@@ -103,7 +103,7 @@ public sealed class RunFormModel
 /// <summary>The form's field names: the API's (camelCase) names, so a server message maps to its field.</summary>
 public static class RunFormFields
 {
-    public const string Dataset = "dataset", Model = "model", Methods = "methods", Sigma = "sigma", Alpha = "alpha",
+    public const string Dataset = "dataset", Model = "model", Models = "models", Methods = "methods", Sigma = "sigma", Alpha = "alpha",
         Copies = "copies", Seed = "seed", Epochs = "epochs", BatchSize = "batchSize", Lr = "lr", TrainSubset = "trainSubset",
         TestSubset = "testSubset", Device = "device", Attacks = "attacks", AttackSamples = "attackSamples",
         Lambda = "lambda", ConsistencyCopies = "consistencyCopies", Eta = "eta", Gamma = "gamma",

@@ -70,7 +70,7 @@ public static class RunFormValidator
         var request = new SweepRequest
         {
             Dataset = (model.Dataset ?? "").Trim().ToLowerInvariant(),
-            Model = (model.Model ?? "").Trim().ToLowerInvariant(),
+            Models = (model.Models ?? []).Where(m => !string.IsNullOrWhiteSpace(m)).Select(m => m.Trim().ToLowerInvariant()).ToList(),
             Methods = (model.Methods ?? []).Where(m => !string.IsNullOrWhiteSpace(m)).ToList(),
             Sigma = sigma, Alpha = alpha, Copies = copies, Seed = seeds,
             Lambda = lambda, ConsistencyCopies = consistencyCopies, Eta = eta, Gamma = gamma,
@@ -87,16 +87,21 @@ public static class RunFormValidator
 
         // Exactly POST /api/sweeps' checks; a field whose text could not be read at all already says why.
         IReadOnlyList<TrainingOptions> runs = [];
-        try
+        // The API falls back to lenet without a model; the form asks for one instead of choosing it silently.
+        if (request.Models is not { Count: > 0 }) errors.Add(RunFormFields.Models, "choose at least one model.");
+        else
         {
-            foreach (var problem in SweepValidation.Validate(request, out runs))
+            try
             {
-                string field = FormField(problem.Field);
-                if (!unreadable.Contains(field)) errors.Add(field, problem.Message);
+                foreach (var problem in SweepValidation.Validate(request, out runs))
+                {
+                    string field = FormField(problem.Field);
+                    if (!unreadable.Contains(field)) errors.Add(field, problem.Message);
+                }
+                foreach (var options in runs) RunConfigKey.For(options);
             }
-            foreach (var options in runs) RunConfigKey.For(options);
+            catch (ArgumentException e) { errors.Add(RunFormFields.Sweep, e.Message); }
         }
-        catch (ArgumentException e) { errors.Add(RunFormFields.Sweep, e.Message); }
         if (errors.Count > 0) runs = [];
 
         return new RunFormCheck(request, runs,
@@ -104,8 +109,12 @@ public static class RunFormValidator
             Warnings(request, datasets));
     }
 
-    /// <summary>The form field that shows a problem of this (API) field; the grid as a whole (and any other) is "sweep".</summary>
-    public static string FormField(string field) => Known.Contains(field) ? field : RunFormFields.Sweep;
+    /// <summary>
+    /// The form field that shows a problem of this (API) field; the grid as a whole (and any other) is "sweep". The form
+    /// picks models from a list, so a problem with "model" shows there too.
+    /// </summary>
+    public static string FormField(string field) =>
+        field == RunFormFields.Model ? RunFormFields.Models : Known.Contains(field) ? field : RunFormFields.Sweep;
 
     /// <summary>Why a model cannot take this data set's images, or null when it can (the rule is <see cref="ModelFactory.InputProblem"/>).</summary>
     public static string? ShapeProblem(string model, ImageShape shape) =>
@@ -113,7 +122,7 @@ public static class RunFormValidator
 
     static readonly HashSet<string> Known =
     [
-        RunFormFields.Dataset, RunFormFields.Model, RunFormFields.Methods, RunFormFields.Sigma, RunFormFields.Alpha,
+        RunFormFields.Dataset, RunFormFields.Models, RunFormFields.Methods, RunFormFields.Sigma, RunFormFields.Alpha,
         RunFormFields.Copies, RunFormFields.Seed, RunFormFields.Epochs, RunFormFields.BatchSize, RunFormFields.Lr,
         RunFormFields.TrainSubset, RunFormFields.TestSubset, RunFormFields.Device, RunFormFields.Attacks, RunFormFields.AttackSamples,
         RunFormFields.Lambda, RunFormFields.ConsistencyCopies, RunFormFields.Eta, RunFormFields.Gamma,
@@ -129,8 +138,8 @@ public static class RunFormValidator
         {
             if (!entry.Found)
                 warnings.Add($"{entry.Name} is not on this machine - a remote worker may have it; otherwise the run fails with how to get it ({entry.HowToGet}).");
-            if (ModelFactory.Architectures.Contains(request.Model) && ShapeProblem(request.Model, entry.Shape) is { } shape)
-                warnings.Add(shape);
+            foreach (string model in SweepPlanner.ModelNames(request).Where(ModelFactory.Architectures.Contains))
+                if (ShapeProblem(model, entry.Shape) is { } shape) warnings.Add(shape);
         }
         var methods = request.Methods.Select(m => m.Trim().ToLowerInvariant()).ToHashSet();
         if (request.Alpha.Count > 0 && !methods.Overlaps(["regularizer", "regulariser"]))
