@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using RobustLab.Tests.Jobs;
 using RobustLab.Tests.Loop;
+using RobustLab.Training.Certification;
 using RobustLab.Training.Checkpoints;
 using RobustLab.Training.Loop;
 using RobustLab.Training.Runtime;
@@ -14,7 +15,8 @@ namespace RobustLab.Tests.Artifacts;
 /// <summary>
 /// Two worker hosts in this process on one run store, each with its own data folder and no shared files, and one
 /// artifact store between them (in memory, keeping the store contract): worker A stops after epoch 1, worker B resumes
-/// from epoch 2 with only what the store holds, every epoch is recorded once, and the finished files are in the store.
+/// from epoch 2 with only what the store holds, every epoch is recorded once, and the finished files are in the store;
+/// worker C, which never had the run, certifies it from the store.
 /// The same scenario with real processes, PostgreSQL and the real stores is WorkerCrashArtifactTests.
 /// </summary>
 public sealed class ArtifactTakeoverTests
@@ -84,5 +86,17 @@ public sealed class ArtifactTakeoverTests
         string log = System.Text.Encoding.UTF8.GetString(store.Bytes(run.Id, RunLog.FileName));
         Assert.Contains("resuming after epoch 1", log);
         Assert.Contains("epoch 1/3", log); // A's lines came through the store into B's log
+
+        // Worker C never trained the run and has an empty data folder: it certifies it from the store.
+        await using var c = await JobEngineHost.StartAsync(Settings("c"), workers: 0, services: WithStore);
+        using (var scope = c.Services.CreateScope())
+            await scope.ServiceProvider.GetRequiredService<CertifyRunJob>().ExecuteAsync(run.Id, [0.25], 10, 50, 0.01, 5, CancellationToken.None);
+        var certified = await c.Store.GetRunAsync(run.Id);
+        Assert.Equal(0.25, Assert.Single(certified!.ReadMetrics()!.Certification).Sigma);
+        string csv = CertificationCsv.FileName(0.25);
+        Assert.Contains(csv, store.Names(run.Id));
+        var storedRecord = System.Text.Json.JsonSerializer.Deserialize<RunRecord>(store.Bytes(run.Id, RunFolder.RunJsonFile), RunJson.Options)!;
+        Assert.Equal(0.25, Assert.Single(storedRecord.Metrics!.Certification).Sigma); // run.json pushed with the CSV
+        Assert.Contains("certification finished", System.Text.Encoding.UTF8.GetString(store.Bytes(run.Id, RunLog.FileName)));
     }
 }
