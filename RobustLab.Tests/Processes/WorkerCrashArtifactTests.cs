@@ -33,7 +33,8 @@ public static class WorkerCrashArtifactScenario
         var beforeRestart = await lab.GetRunAsync(id);
         var recordedBeforeKill = beforeRestart.EpochReports.OrderBy(e => e.Epoch).ToList();
         log.WriteLine($"worker-a killed after epoch(s) {string.Join(",", recordedBeforeKill.Select(e => e.Epoch))}");
-        Assert.Equal(RunStatus.Running, beforeRestart.Status);
+        Assert.True(beforeRestart.Status == RunStatus.Running,
+            $"the run was {beforeRestart.Status.Name()} when worker-a was killed: {beforeRestart.Error}\n{lab.Outputs()}");
         Assert.InRange(recordedBeforeKill.Count, 1, Epochs - 1);
         Assert.Equal(Enumerable.Range(1, recordedBeforeKill.Count), recordedBeforeKill.Select(e => e.Epoch));
         // Every recorded epoch has its state in the store (state is pushed before the epoch is recorded).
