@@ -8,7 +8,9 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using RobustLab.Tests.Artifacts;
 using RobustLab.Tests.Loop;
+using RobustLab.Web.Artifacts;
 using RobustLab.Web.Api;
 using RobustLab.Web.Jobs;
 using RobustLab.Web.Runs;
@@ -29,8 +31,10 @@ public sealed class FakeApiHost : IAsyncDisposable
     /// <summary>The jobs after training (attacks, certification, corruptions) the API queued.</summary>
     public RecordingPostTrainingQueue Jobs { get; }
     public HttpClient Client { get; }
+    /// <summary>The server's files: run folders only, or (with an artifact store) the store through this data folder's caches.</summary>
+    public RunArtifacts Artifacts { get; }
 
-    FakeApiHost()
+    FakeApiHost(IArtifactStore? artifacts)
     {
         Store = new FakeRunStore(_folder.Path);
         Queue = new RecordingRunQueue(Store);
@@ -38,6 +42,11 @@ public sealed class FakeApiHost : IAsyncDisposable
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
         builder.WebHost.UseTestServer();
         builder.Services.AddSingleton<IRunStore>(Store);
+        // With a store the server's data folder is not the one the runs' RunDir points into: no run folder is here.
+        Artifacts = artifacts is null ? MemoryArtifactStore.RunFolders(_folder.Path) : new RunArtifacts(
+            new StorageOptions { DataFolder = _folder.Sub("server"), Artifacts = ArtifactLocation.Database }, artifacts,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<RunArtifacts>.Instance);
+        builder.Services.AddSingleton(Artifacts);
         builder.Services.AddSingleton<IRunQueue>(Queue);
         builder.Services.AddSingleton<SweepSubmitter>();
         builder.Services.AddSingleton<IPostTrainingQueue>(Jobs);
@@ -53,7 +62,7 @@ public sealed class FakeApiHost : IAsyncDisposable
         Client = _app.GetTestClient();
     }
 
-    public static FakeApiHost Start() => new();
+    public static FakeApiHost Start(IArtifactStore? artifacts = null) => new(artifacts);
 
     public Task<HttpResponseMessage> PostJsonAsync(string url, string json) =>
         Client.PostAsync(url, new StringContent(json, Encoding.UTF8, "application/json"));

@@ -28,6 +28,7 @@ public sealed class SweepReportApiTests : IAsyncLifetime
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
         builder.WebHost.UseTestServer();
         builder.Services.AddSingleton<IRunStore>(_store);
+        builder.Services.AddSingleton(RobustLab.Tests.Artifacts.MemoryArtifactStore.RunFolders(_folder.Path));
         builder.Services.AddSingleton<IRunQueue>(new RecordingRunQueue(_store));
         builder.Services.AddSingleton<SweepSubmitter>();
         builder.Services.AddRunsApi();

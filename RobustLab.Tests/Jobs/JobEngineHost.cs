@@ -28,7 +28,7 @@ public sealed class JobEngineHost : IAsyncDisposable
     /// <summary>Many epochs over 6000 images: still training when a test cancels or kills it.</summary>
     public static readonly TrainingOptions LongRun = TinyRun with { TrainSubset = 6000, Epochs = 100, EarlyStopPatience = 100 };
 
-    JobEngineHost(IReadOnlyDictionary<string, string?>? overrides, int workers)
+    JobEngineHost(IReadOnlyDictionary<string, string?>? overrides, int workers, Action<IServiceCollection>? services)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -45,14 +45,15 @@ public sealed class JobEngineHost : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>()) settings[key] = value;
-        _host = WorkerHost.Build(["cpu"], workers, settings);
+        _host = WorkerHost.Build(["cpu"], workers, settings, services);
     }
 
     /// <param name="beforeStart">Runs on the migrated store before the host (its workers and recovery service) starts.</param>
+    /// <param name="services">Registrations made before the run store's (an artifact store of the test's own).</param>
     public static async Task<JobEngineHost> StartAsync(IReadOnlyDictionary<string, string?>? overrides = null, int workers = 1,
-        Func<IRunStore, Task>? beforeStart = null)
+        Func<IRunStore, Task>? beforeStart = null, Action<IServiceCollection>? services = null)
     {
-        var host = new JobEngineHost(overrides, workers);
+        var host = new JobEngineHost(overrides, workers, services);
         await host._host.Services.MigrateRunStoreAsync();
         if (beforeStart is not null) await beforeStart(host.Store);
         await host._host.StartAsync();

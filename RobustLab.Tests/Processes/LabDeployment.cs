@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using RobustLab.Training.Data;
 using RobustLab.Tests.Loop;
+using RobustLab.Web.Artifacts;
 using RobustLab.Web.Runs;
 
 namespace RobustLab.Tests.Processes;
@@ -11,8 +12,9 @@ namespace RobustLab.Tests.Processes;
 /// <summary>
 /// A small lab made of real processes on one store: a <c>robustlab serve</c> that only submits (Workers__InProcess=false),
 /// any number of <c>robustlab worker</c> processes, and an in-process reader of the same run store for assertions. Every
-/// process gets the same Storage__* settings, a private data folder and short lease and recovery times, so a killed
-/// worker's run is taken over within seconds instead of a minute.
+/// process gets the same Storage__* settings, the same data folder (a shared mount, as it were) unless it is given one
+/// of its own (<see cref="DataFolderOf"/>), and short lease and recovery times, so a killed worker's run is taken over
+/// within seconds instead of a minute.
 /// </summary>
 public sealed class LabDeployment : IAsyncDisposable
 {
@@ -29,11 +31,17 @@ public sealed class LabDeployment : IAsyncDisposable
     public RobustLabProcess? Serve { get; private set; }
 
     /// <param name="leaseDuration">Runs:LeaseDuration of every process (the heartbeat is a quarter of it).</param>
-    public LabDeployment(StorageProvider provider, string? connectionString = null, TimeSpan? leaseDuration = null)
+    /// <param name="artifacts">Storage:Artifacts of every process (null: the provider's default); a shared artifact folder is made here.</param>
+    public LabDeployment(StorageProvider provider, string? connectionString = null, TimeSpan? leaseDuration = null,
+        ArtifactLocation? artifacts = null)
     {
         Assert.True(new DatasetCatalog().Describe("fashion-mnist").Found,
             "Fashion-MNIST is missing: run scripts/setup.sh (it runs `apt-get install dataset-fashion-mnist`).");
-        Storage = new StorageOptions { Provider = provider, ConnectionString = connectionString, DataFolder = _folder.Sub("store") };
+        Storage = new StorageOptions
+        {
+            Provider = provider, ConnectionString = connectionString, DataFolder = _folder.Sub("store"),
+            Artifacts = artifacts, ArtifactFolder = artifacts == ArtifactLocation.Folder ? _folder.Sub("artifacts") : null,
+        };
         _environment = new Dictionary<string, string?>
         {
             ["Storage__Provider"] = provider.ToString().ToLowerInvariant(),
@@ -50,6 +58,8 @@ public sealed class LabDeployment : IAsyncDisposable
             ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Warning",
         };
         if (connectionString is null) _environment.Remove("Storage__ConnectionString");
+        if (artifacts is { } location) _environment["Storage__Artifacts"] = location.ToString().ToLowerInvariant();
+        if (Storage.ArtifactFolder is { } shared) _environment["Storage__ArtifactFolder"] = shared;
         _services = new ServiceCollection().AddLogging().AddRunStore(Storage).BuildServiceProvider();
         Store = _services.GetRequiredService<IRunStore>();
     }
@@ -62,10 +72,19 @@ public sealed class LabDeployment : IAsyncDisposable
         return env;
     }
 
-    /// <summary>Starts <c>robustlab serve</c> without in-process workers; it creates or upgrades the schema.</summary>
-    public async Task<RobustLabProcess> StartServeAsync()
+    /// <summary>A data folder of a process's own (no other process sees it): the environment that gives it, and its path.</summary>
+    public Dictionary<string, string?> DataFolderOf(string name, out string path)
     {
-        Serve = await RobustLabProcess.StartServeAsync(Environment(new Dictionary<string, string?> { ["Workers__InProcess"] = "false" }),
+        path = _folder.Sub("data-" + name);
+        return new Dictionary<string, string?> { ["Storage__DataFolder"] = path };
+    }
+
+    /// <summary>Starts <c>robustlab serve</c> without in-process workers; it creates or upgrades the schema.</summary>
+    public async Task<RobustLabProcess> StartServeAsync(IReadOnlyDictionary<string, string?>? extra = null)
+    {
+        var env = Environment(extra);
+        env["Workers__InProcess"] = "false";
+        Serve = await RobustLabProcess.StartServeAsync(env,
             workingDirectory: WorkingDirectory, timeout: TimeSpan.FromMinutes(2));
         _processes.Add(Serve);
         return Serve;
@@ -122,6 +141,10 @@ public sealed class LabDeployment : IAsyncDisposable
             await Task.Delay(every ?? TimeSpan.FromMilliseconds(100));
         }
     }
+
+    /// <summary>The artifact store the processes use, read from the test process; null for run folders.</summary>
+    public IArtifactStore? Artifacts =>
+        Storage.EffectiveArtifacts == ArtifactLocation.RunFolder ? null : _services.GetRequiredService<IArtifactStore>();
 
     /// <summary>Every process's command line, exit state and output (for assertion messages).</summary>
     public string Outputs() => string.Join("\n", _processes.Select(p =>

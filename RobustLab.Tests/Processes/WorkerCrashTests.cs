@@ -104,7 +104,9 @@ public sealed class WorkerCrashPostgresTests(PostgresFixture postgres, ITestOutp
     public async Task Worker_killed_mid_run_resumes_after_restart_with_every_epoch_recorded_once_on_postgresql()
     {
         string cs = await postgres.CreateDatabaseAsync(PostgresFixture.UniqueName("crash"));
-        await using var lab = new LabDeployment(StorageProvider.PostgreSql, cs);
+        // The shared-mount deployment: one data folder for every process, run folders as the only copy. Separate
+        // data folders with an artifact store are WorkerCrashArtifactTests.
+        await using var lab = new LabDeployment(StorageProvider.PostgreSql, cs, artifacts: ArtifactLocation.RunFolder);
         await WorkerCrashScenario.RunAsync(lab, log);
     }
 }

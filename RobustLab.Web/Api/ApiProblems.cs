@@ -15,6 +15,12 @@ public static class ApiProblems
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "File not found",
             detail: $"Run {id} has no {kind} file: {why}");
 
+    /// <summary>500 for a stored file whose bytes no longer match their SHA-256: nothing of it is served.</summary>
+    public static ProblemHttpResult CorruptArtifact(Artifacts.ArtifactCorruptException e) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status500InternalServerError, title: "Corrupt artifact",
+            detail: $"Run {e.RunId}: the stored file {e.Name} is corrupt (its SHA-256 does not match the one recorded when it was " +
+                    "stored), so it is not served. Run the job that wrote it again, or retrain the run.");
+
     public static ProblemHttpResult Conflict(RunEntity run, string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: $"Run is {run.Status.Name()}", detail: detail);
 

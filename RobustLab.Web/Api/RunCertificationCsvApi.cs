@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RobustLab.Training.Certification;
+using RobustLab.Web.Artifacts;
 using RobustLab.Web.Runs;
 
 namespace RobustLab.Web.Api;
@@ -9,6 +10,7 @@ namespace RobustLab.Web.Api;
 /// GET /api/runs/{id}/certification.csv?sigma=S: the per-image rows of a run's certification at one sigma (label,
 /// prediction or abstain, radius, correct), the certify-&lt;sigma&gt;.csv the job wrote (<see cref="CertificationCsv"/>).
 /// Without sigma: the smallest certified sigma. The file name is made from the parsed number, never from the request text.
+/// The file comes from the run folder or the artifact store, as the run's other files do (<see cref="RunFilesApi"/>).
 /// </summary>
 public static class RunCertificationCsvApi
 {
@@ -22,7 +24,7 @@ public static class RunCertificationCsvApi
     }
 
     static async Task<Results<PhysicalFileHttpResult, ValidationProblem, ProblemHttpResult>> Download(
-        string id, string? sigma, IRunStore store, CancellationToken ct)
+        string id, string? sigma, IRunStore store, RunArtifacts artifacts, CancellationToken ct)
     {
         double? asked = null;
         if (sigma is not null)
@@ -43,8 +45,12 @@ public static class RunCertificationCsvApi
                 string.Join(", ", certified.Select(c => c.Sigma.ToString(CultureInfo.InvariantCulture))) + ".");
         if (string.IsNullOrWhiteSpace(run.RunDir)) return ApiProblems.FileNotFound(run.Id, "certification", "the run has no folder.");
         string file = CertificationCsv.FileName(entry.Sigma);
-        string path = Path.GetFullPath(Path.Combine(run.RunDir, file));
-        if (!File.Exists(path)) return ApiProblems.FileNotFound(run.Id, "certification", $"{file} is not in the run folder on this machine.");
+        string? path;
+        try { path = await artifacts.EnsureLocalFileAsync(run, file, ct); }
+        catch (ArtifactCorruptException e) { return ApiProblems.CorruptArtifact(e); }
+        if (path is null)
+            return ApiProblems.FileNotFound(run.Id, "certification",
+                artifacts.InStore ? $"{file} is not in the artifact store." : $"{file} is not in the run folder on this machine.");
         return TypedResults.PhysicalFile(path, "text/csv; charset=utf-8", $"run-{run.Id}-{file}");
     }
 }

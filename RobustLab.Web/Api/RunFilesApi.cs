@@ -1,12 +1,15 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using RobustLab.Training.Checkpoints;
+using RobustLab.Web.Artifacts;
 using RobustLab.Web.Runs;
 
 namespace RobustLab.Web.Api;
 
 /// <summary>
-/// GET /api/runs/{id}/files/{kind}: a finished run's files. The kind picks one of three fixed file names in the run's
-/// RunDir (from the store); the request value is only compared with those names, never put into a path.
+/// GET /api/runs/{id}/files/{kind}: a finished run's files. The kind picks one of three fixed file names; the request
+/// value is only compared with those names, never put into a path. The file comes from the run's folder (RunDir, from
+/// the store) or, with an artifact store, from the store through this machine's read cache (<see cref="RunArtifacts"/>),
+/// on any machine; a stored file that fails its SHA-256 check is a problem response and no byte of it is served.
 /// </summary>
 public static class RunFilesApi
 {
@@ -28,7 +31,8 @@ public static class RunFilesApi
         return api;
     }
 
-    static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> Download(string id, string kind, IRunStore store, CancellationToken ct)
+    static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> Download(string id, string kind, IRunStore store,
+        RunArtifacts artifacts, CancellationToken ct)
     {
         if (!Kinds.TryGetValue(kind, out var file))
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "File not found",
@@ -37,8 +41,10 @@ public static class RunFilesApi
         if (run is null) return ApiProblems.RunNotFound(id);
         if (string.IsNullOrWhiteSpace(run.RunDir))
             return ApiProblems.FileNotFound(run.Id, kind, "the run has no folder yet.");
-        string path = Path.GetFullPath(Path.Combine(run.RunDir, file.File));
-        if (!File.Exists(path))
+        string? path;
+        try { path = await artifacts.EnsureLocalFileAsync(run, file.File, ct); }
+        catch (ArtifactCorruptException e) { return ApiProblems.CorruptArtifact(e); }
+        if (path is null)
             return ApiProblems.FileNotFound(run.Id, kind, $"{file.File} is not there (yet); the run is {run.Status.Name()}.");
         return TypedResults.PhysicalFile(path, file.ContentType, $"run-{run.Id}{file.Extension}", enableRangeProcessing: true);
     }

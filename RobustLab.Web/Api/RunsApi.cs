@@ -1,3 +1,4 @@
+using RobustLab.Web.Artifacts;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RobustLab.Web.Jobs;
 using RobustLab.Web.Runs;
@@ -88,10 +89,10 @@ public static class RunsApi
 
     // Cancel, retry and delete decide nothing here: RunActions holds the rules the dashboard uses too; this maps its outcome.
     static async Task<Results<Ok<RunView>, Accepted<RunView>, ProblemHttpResult>> CancelRun(
-        string id, IRunStore store, IRunQueue queue, ILoggerFactory logs, CancellationToken ct)
+        string id, IRunStore store, IRunQueue queue, RunArtifacts artifacts, ILoggerFactory logs, CancellationToken ct)
     {
         if (!Guid.TryParse(id, out var guid)) return ApiProblems.RunNotFound(id);
-        var result = await Actions(store, queue, logs).CancelAsync(guid, ct);
+        var result = await Actions(store, queue, artifacts, logs).CancelAsync(guid, ct);
         return result.Outcome switch
         {
             RunActionOutcome.Done => TypedResults.Ok(RunView.From(result.Run!)),
@@ -101,25 +102,25 @@ public static class RunsApi
     }
 
     static async Task<Results<Accepted<RunView>, ProblemHttpResult>> RetryRun(
-        string id, IRunStore store, IRunQueue queue, ILoggerFactory logs, CancellationToken ct)
+        string id, IRunStore store, IRunQueue queue, RunArtifacts artifacts, ILoggerFactory logs, CancellationToken ct)
     {
         if (!Guid.TryParse(id, out var guid)) return ApiProblems.RunNotFound(id);
-        var result = await Actions(store, queue, logs).RetryAsync(guid, ct);
+        var result = await Actions(store, queue, artifacts, logs).RetryAsync(guid, ct);
         return result.Outcome == RunActionOutcome.Accepted
             ? TypedResults.Accepted($"/api/runs/{guid}", RunView.From(result.Run!))
             : Problem(id, result);
     }
 
     static async Task<Results<NoContent, ProblemHttpResult>> DeleteRun(
-        string id, IRunStore store, IRunQueue queue, ILoggerFactory logs, CancellationToken ct)
+        string id, IRunStore store, IRunQueue queue, RunArtifacts artifacts, ILoggerFactory logs, CancellationToken ct)
     {
         if (!Guid.TryParse(id, out var guid)) return ApiProblems.RunNotFound(id);
-        var result = await Actions(store, queue, logs).DeleteAsync(guid, ct);
+        var result = await Actions(store, queue, artifacts, logs).DeleteAsync(guid, ct);
         return result.Outcome == RunActionOutcome.Deleted ? TypedResults.NoContent() : Problem(id, result);
     }
 
-    static RunActions Actions(IRunStore store, IRunQueue queue, ILoggerFactory logs) =>
-        new(store, queue, logs.CreateLogger<RunActions>());
+    static RunActions Actions(IRunStore store, IRunQueue queue, RunArtifacts artifacts, ILoggerFactory logs) =>
+        new(store, queue, artifacts, logs.CreateLogger<RunActions>());
 
     static ProblemHttpResult Problem(string id, RunActionResult result) => result.Outcome switch
     {

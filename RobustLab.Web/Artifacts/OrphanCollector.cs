@@ -12,11 +12,11 @@ public sealed record OrphanReport(bool DryRun, IReadOnlyList<ArtifactRunUsage> A
 public sealed record OrphanFolder(Guid RunId, string Path, long Bytes);
 
 /// <summary>
-/// Finds what outlived its run: artifacts in the artifact store, and run folders under this machine's runs folder, of
-/// runs that the run store no longer has (deleted while a worker uploaded, or on a machine that only caches them).
+/// Finds what outlived its run: artifacts in the artifact store, and run folders under this machine's folders of runs
+/// (the runs folder and the read cache), of runs that the run store no longer has (deleted while a worker uploaded, or on a machine that only caches them).
 /// Only folders named like a run id are considered, as <see cref="RunFolderCleanup"/> does.
 /// </summary>
-public sealed class OrphanCollector(IRunStore runs, IArtifactStore? artifacts, string runsFolder)
+public sealed class OrphanCollector(IRunStore runs, IArtifactStore? artifacts, IReadOnlyList<string> runsFolders)
 {
     public async Task<OrphanReport> CollectAsync(bool dryRun, CancellationToken ct)
     {
@@ -30,7 +30,7 @@ public sealed class OrphanCollector(IRunStore runs, IArtifactStore? artifacts, s
             }
 
         var orphanFolders = new List<OrphanFolder>();
-        if (Directory.Exists(runsFolder))
+        foreach (string runsFolder in runsFolders.Where(Directory.Exists))
             foreach (string dir in Directory.EnumerateDirectories(runsFolder).Order(StringComparer.Ordinal))
             {
                 string name = Path.GetFileName(dir);

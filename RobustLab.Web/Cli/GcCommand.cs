@@ -33,7 +33,8 @@ public static class GcCommand
         var storage = services.GetRequiredService<StorageOptions>();
         var artifacts = ArtifactStores.Create(storage,
             services.GetRequiredService<IDbContextFactory<RunStoreContext>>(), services.GetRequiredService<TimeProvider>());
-        var collector = new OrphanCollector(services.GetRequiredService<IRunStore>(), artifacts, RunStoreSetup.RunsFolder(storage));
+        var collector = new OrphanCollector(services.GetRequiredService<IRunStore>(), artifacts,
+            [RunStoreSetup.RunsFolder(storage), RunArtifacts.ReadCacheFolder(storage)]);
         var report = collector.CollectAsync(dryRun, context.Cancel).GetAwaiter().GetResult();
 
         if (json)

@@ -15,7 +15,9 @@ public static class WorkerHost
     /// <param name="queues">The queues to serve (replacing Workers:Queues), or null for the configured ones.</param>
     /// <param name="workers">Workers per queue, or null for the configured count (1 for a queue not configured).</param>
     /// <param name="settings">Further configuration (tests; later entries win over appsettings.json and the environment).</param>
-    public static IHost Build(IReadOnlyList<string>? queues = null, int? workers = null, IEnumerable<KeyValuePair<string, string?>>? settings = null)
+    /// <param name="services">Registrations made before the run store's (tests put their own artifact store there).</param>
+    public static IHost Build(IReadOnlyList<string>? queues = null, int? workers = null, IEnumerable<KeyValuePair<string, string?>>? settings = null,
+        Action<IServiceCollection>? services = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -27,6 +29,7 @@ public static class WorkerHost
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         builder.Configuration.AddInMemoryCollection(QueueSettings(builder.Configuration, queues, workers));
 
+        services?.Invoke(builder.Services);
         builder.AddDatasetCatalog();
         builder.AddRunStore();
         builder.AddJobEngine(JobEngineRole.Worker);

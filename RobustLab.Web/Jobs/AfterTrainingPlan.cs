@@ -1,5 +1,6 @@
 using RobustLab.Training.Evaluation;
 using RobustLab.Training.Loop;
+using RobustLab.Web.Artifacts;
 using RobustLab.Web.Runs;
 
 namespace RobustLab.Web.Jobs;
@@ -51,7 +52,7 @@ public static class AfterTrainingPlan
 /// through <see cref="PostTrainingSubmitter"/> (the one rule: a succeeded run, no job pending). The run has already
 /// succeeded, so a failure to queue is logged and written to the run log, never thrown.
 /// </summary>
-public sealed class AfterTrainingChain(IRunStore store, PostTrainingSubmitter submitter, ILogger<AfterTrainingChain> logger)
+public sealed class AfterTrainingChain(IRunStore store, PostTrainingSubmitter submitter, RunArtifacts artifacts, ILogger<AfterTrainingChain> logger)
 {
     public async Task ContinueAsync(Guid runId, PostTrainingJobKind? done)
     {
@@ -64,19 +65,19 @@ public sealed class AfterTrainingChain(IRunStore store, PostTrainingSubmitter su
             var submission = await submitter.SubmitAsync(runId, next.Kind, _ => ValidatedRequest.Valid(next), CancellationToken.None,
                 finishingJobId: done is null ? null : run.JobId);
             if (submission.Outcome != PostTrainingSubmissionOutcome.Accepted)
-                Write(run, $"the {next.Kind.Noun()} job the run asked for was not queued: {submission.Message}");
+                await WriteAsync(run, $"the {next.Kind.Noun()} job the run asked for was not queued: {submission.Message}");
         }
         catch (Exception e)
         {
             logger.LogWarning(e, "Run {RunId}: queuing the next job after training failed.", runId);
             if (await store.GetRunAsync(runId, ct: CancellationToken.None) is { } run)
-                Write(run, $"the next job the run asked for was not queued: {LeasedRunJob.FirstLine(e.Message)}");
+                await WriteAsync(run, $"the next job the run asked for was not queued: {LeasedRunJob.FirstLine(e.Message)}");
         }
     }
 
-    void Write(RunEntity run, string line)
+    async Task WriteAsync(RunEntity run, string line)
     {
         logger.LogWarning("Run {RunId}: {Line}", run.Id, line);
-        if (run.RunDir is { } dir && Directory.Exists(dir)) new RunLog(dir, logger).Write(line);
+        await artifacts.AppendLogAsync(run, line, CancellationToken.None);
     }
 }

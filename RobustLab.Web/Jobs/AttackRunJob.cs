@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using RobustLab.Training.Attacks;
 using RobustLab.Training.Data;
 using RobustLab.Training.Loop;
+using RobustLab.Web.Artifacts;
 using RobustLab.Web.Runs;
 
 namespace RobustLab.Web.Jobs;
@@ -15,8 +16,8 @@ namespace RobustLab.Web.Jobs;
 /// </summary>
 [AutomaticRetry(Attempts = 0)]
 public sealed class AttackRunJob(
-    IRunStore store, DatasetCatalog catalog, RunEvents events, LeasedRunJob leased, AfterTrainingChain chain,
-    IOptions<RunExecutionOptions> options, ILogger<AttackRunJob> logger) : PostTrainingJob(store, events, leased, chain, options, logger)
+    IRunStore store, DatasetCatalog catalog, RunEvents events, LeasedRunJob leased, AfterTrainingChain chain, RunArtifacts artifacts,
+    IOptions<RunExecutionOptions> options, ILogger<AttackRunJob> logger) : PostTrainingJob(store, events, leased, chain, artifacts, options, logger)
 {
     protected override PostTrainingJobKind Kind => PostTrainingJobKind.Attack;
 

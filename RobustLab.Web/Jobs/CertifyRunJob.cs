@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using RobustLab.Training.Certification;
 using RobustLab.Training.Data;
 using RobustLab.Training.Loop;
+using RobustLab.Web.Artifacts;
 using RobustLab.Web.Runs;
 
 namespace RobustLab.Web.Jobs;
@@ -17,8 +18,8 @@ namespace RobustLab.Web.Jobs;
 /// </summary>
 [AutomaticRetry(Attempts = 0)]
 public sealed class CertifyRunJob(
-    IRunStore store, DatasetCatalog catalog, RunEvents events, LeasedRunJob leased, AfterTrainingChain chain,
-    IOptions<RunExecutionOptions> options, ILogger<CertifyRunJob> logger) : PostTrainingJob(store, events, leased, chain, options, logger)
+    IRunStore store, DatasetCatalog catalog, RunEvents events, LeasedRunJob leased, AfterTrainingChain chain, RunArtifacts artifacts,
+    IOptions<RunExecutionOptions> options, ILogger<CertifyRunJob> logger) : PostTrainingJob(store, events, leased, chain, artifacts, options, logger)
 {
     protected override PostTrainingJobKind Kind => PostTrainingJobKind.Certify;
 

@@ -2,9 +2,11 @@ using System.ComponentModel;
 using System.Globalization;
 using Hangfire;
 using Microsoft.Extensions.Options;
+using RobustLab.Training.Checkpoints;
 using RobustLab.Training.Corruptions;
 using RobustLab.Training.Data;
 using RobustLab.Training.Loop;
+using RobustLab.Web.Artifacts;
 using RobustLab.Web.Runs;
 
 namespace RobustLab.Web.Jobs;
@@ -18,8 +20,8 @@ namespace RobustLab.Web.Jobs;
 /// </summary>
 [AutomaticRetry(Attempts = 0)]
 public sealed class CorruptRunJob(
-    IRunStore store, DatasetCatalog catalog, RunEvents events, LeasedRunJob leased, AfterTrainingChain chain,
-    IOptions<RunExecutionOptions> options, ILogger<CorruptRunJob> logger) : PostTrainingJob(store, events, leased, chain, options, logger)
+    IRunStore store, DatasetCatalog catalog, RunEvents events, LeasedRunJob leased, AfterTrainingChain chain, RunArtifacts artifacts,
+    IOptions<RunExecutionOptions> options, ILogger<CorruptRunJob> logger) : PostTrainingJob(store, events, leased, chain, artifacts, options, logger)
 {
     protected override PostTrainingJobKind Kind => PostTrainingJobKind.Corrupt;
 
@@ -34,12 +36,13 @@ public sealed class CorruptRunJob(
     async Task CorruptAsync(PostTrainingWork w, CorruptJobRequest request)
     {
         var run = w.Run;
-        var reference = await FindBaselineAsync(Store, run, w.Lease.Token);
+        var reference = await FindBaselineAsync(Store, Artifacts, run, w.Lease.Token);
         w.Log.Write("measuring corruptions: " + request.Describe(run.Sigma) + "; " + (reference is null
             ? $"no succeeded baseline run of {run.Model} on {run.Dataset}, so no mCE"
             : reference.Id == run.Id ? "this baseline run is the mCE reference" : $"mCE reference: baseline run {reference.Id}"));
         Publish(run);
-        var baseline = reference?.RunDir is { } dir ? new CorruptionBaseline(reference.Id.ToString(), dir, reference.ReadMetrics()?.Corruptions) : null;
+        var baseline = reference is null ? null
+            : new CorruptionBaseline(reference.Id.ToString(), await BaselineDirAsync(w, reference), reference.ReadMetrics()?.Corruptions);
         var progress = Progress<CorruptionProgress>(run, p => p.Done >= p.Total,
             p => w.Log.Write($"measuring corruptions: {p.Corruption} severity {p.Severity} ({p.Done}/{p.Total})"));
 
@@ -56,14 +59,28 @@ public sealed class CorruptRunJob(
 
     /// <summary>
     /// The reference network of mCE: the run itself when it is a baseline, else the most recently finished succeeded
-    /// baseline run of the same data set and model; null when there is none (the report then has no mCE).
+    /// baseline run of the same data set and model whose weights this worker can load (in its run folder, or in the
+    /// artifact store); null when there is none (the report then has no mCE).
     /// </summary>
-    public static async Task<RunEntity?> FindBaselineAsync(IRunStore store, RunEntity run, CancellationToken ct)
+    public static async Task<RunEntity?> FindBaselineAsync(IRunStore store, RunArtifacts artifacts, RunEntity run, CancellationToken ct)
     {
         if (run.Method == TrainingMethod.Baseline) return run;
         var baselines = await store.ListRunsAsync(new RunFilter(Dataset: run.Dataset, Model: run.Model, Method: TrainingMethod.Baseline,
             Status: RunStatus.Succeeded), ct);
-        return baselines.Where(b => b.RunDir is not null && Directory.Exists(b.RunDir))
-            .OrderByDescending(b => b.FinishedAt ?? b.CreatedAt).FirstOrDefault();
+        foreach (var b in baselines.Where(b => b.RunDir is not null).OrderByDescending(b => b.FinishedAt ?? b.CreatedAt))
+            if (await artifacts.HasFileAsync(b, RunFolder.ModelDatFile, ct)) return b;
+        return null;
+    }
+
+    /// <summary>
+    /// The folder of the reference's weights on this worker: the run's own work folder when it is its own reference,
+    /// else the reference's run folder or, with a store, read copies of its model.dat and run.json (the reference is
+    /// not under this job's lease, so its work folder is left alone).
+    /// </summary>
+    async Task<string> BaselineDirAsync(PostTrainingWork w, RunEntity reference)
+    {
+        if (reference.Id == w.Run.Id) return w.RunDir;
+        return await Artifacts.ReadableDirAsync(reference, [RunFolder.ModelDatFile, RunFolder.RunJsonFile], w.Lease.Token)
+            ?? throw new InvalidOperationException($"baseline run {reference.Id} has no folder.");
     }
 }

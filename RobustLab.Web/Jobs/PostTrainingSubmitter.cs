@@ -1,3 +1,4 @@
+using RobustLab.Web.Artifacts;
 using RobustLab.Web.Runs;
 
 namespace RobustLab.Web.Jobs;
@@ -28,7 +29,8 @@ public sealed record ValidatedRequest(PostTrainingRequest? Request, IReadOnlyDic
 /// <see cref="RunEntity.JobId"/> (a second job would hide the first one's state). Then the job goes on the run's device
 /// queue (<see cref="IPostTrainingQueue"/>).
 /// </summary>
-public sealed class PostTrainingSubmitter(IRunStore store, IPostTrainingQueue queue, RunEvents events, ILogger<PostTrainingSubmitter> logger)
+public sealed class PostTrainingSubmitter(
+    IRunStore store, IPostTrainingQueue queue, RunEvents events, RunArtifacts artifacts, ILogger<PostTrainingSubmitter> logger)
 {
     /// <summary>
     /// Makes the check and the enqueue one step for this process: two clicks (or a click and a POST) never queue two jobs.
@@ -77,9 +79,8 @@ public sealed class PostTrainingSubmitter(IRunStore store, IPostTrainingQueue qu
         var kind = request.Kind;
         string jobId = await queue.EnqueueAsync(run, request, ct);
         string what = request.Describe(run.Sigma);
-        // Only where the run folder is (a remote worker's folder is not created here by a log line).
-        if (run.RunDir is { } dir && Directory.Exists(dir))
-            new RunLog(dir, logger).Write($"{kind.Noun()} job {jobId} queued on {run.Queue}: {what}");
+        // Only where the run folder is, or into the stored log (a remote worker's folder is not created here by a log line).
+        await artifacts.AppendLogAsync(run, $"{kind.Noun()} job {jobId} queued on {run.Queue}: {what}", ct);
         logger.LogInformation("Run {RunId}: {Kind} job {JobId} queued on '{Queue}' ({What}).", run.Id, kind.Noun(), jobId, run.Queue, what);
         events.Publish(RunProgress.From(run) with { At = DateTimeOffset.UtcNow });
         return new(PostTrainingSubmissionOutcome.Accepted, $"{PostTrainingJobKinds.Capitalize(kind.Noun())} job {jobId} queued on {run.Queue}: {what}.", run, jobId);

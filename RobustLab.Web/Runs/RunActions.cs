@@ -1,3 +1,5 @@
+using RobustLab.Web.Artifacts;
+
 namespace RobustLab.Web.Runs;
 
 /// <summary>How a run action ended; the REST API maps it to its status code (see <see cref="RunActionResult"/>).</summary>
@@ -28,9 +30,10 @@ public sealed record RunActionResult(RunActionOutcome Outcome, string Message, R
 /// dashboard alike. A queued, failed, cancelled or succeeded run may be deleted (a queued one loses its waiting job
 /// too); a run that a worker is training (Running, Evaluating) or holds under a live lease (training or attacking it)
 /// is refused with a message saying to cancel it first. Only failed or cancelled runs are retried. Never throws for a
-/// user's mistake or a store error: the result says what went wrong.
+/// user's mistake or a store error: the result says what went wrong. Deleting a run deletes its files: its folder, and
+/// with an artifact store its stored artifacts and this machine's copies (<see cref="RunArtifacts.DeleteRunAsync"/>).
 /// </summary>
-public sealed class RunActions(IRunStore store, IRunQueue queue, ILogger logger)
+public sealed class RunActions(IRunStore store, IRunQueue queue, RunArtifacts artifacts, ILogger logger)
 {
     public static bool CanCancel(RunStatus s) => s is RunStatus.Queued or RunStatus.Running or RunStatus.Evaluating;
     public static bool CanRetry(RunStatus s) => s is RunStatus.Failed or RunStatus.Cancelled;
@@ -85,7 +88,8 @@ public sealed class RunActions(IRunStore store, IRunQueue queue, ILogger logger)
         {
             logger.LogWarning(e, "Run {RunId} was deleted but its job {JobId} could not be removed; it finds no run and does nothing.", id, run.JobId);
         }
-        RunFolderCleanup.Delete(run, logger); // the folder comes from the store's RunDir, never from the caller
+        // The folders come from the store's RunDir and the run's id, never from the caller; the stored artifacts go too.
+        await artifacts.DeleteRunAsync(run, ct);
         return new(RunActionOutcome.Deleted, $"Run {Name(id)} deleted.", run);
     });
 

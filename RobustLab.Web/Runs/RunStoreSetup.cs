@@ -1,13 +1,14 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using RobustLab.Web.Artifacts;
 
 namespace RobustLab.Web.Runs;
 
 /// <summary>
 /// Composition of the run store: <c>services.AddRunStore(storage)</c> registers the provider's context (as
 /// <see cref="RunStoreContext"/>, with a factory for the workers' short-lived contexts), <see cref="IRunStore"/> and the
-/// sweep submitter; <c>await app.Services.MigrateRunStoreAsync()</c> creates or upgrades the schema at start-up.
+/// sweep submitter, and the artifact store with <see cref="RunArtifacts"/> (<see cref="ArtifactStoreSetup"/>); <c>await app.Services.MigrateRunStoreAsync()</c> creates or upgrades the schema at start-up.
 /// </summary>
 public static class RunStoreSetup
 {
@@ -78,6 +79,7 @@ public static class RunStoreSetup
         services.AddSingleton<IRunStore>(sp => new EfRunStore(
             sp.GetRequiredService<IDbContextFactory<RunStoreContext>>(), storage, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<SweepSubmitter>();
+        services.AddArtifactStore(storage);
         return services;
     }
 

@@ -1,3 +1,4 @@
+using RobustLab.Tests.Artifacts;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,6 +31,7 @@ public sealed class RobustnessPagesTests : IAsyncLifetime
         _context.JSInterop.Mode = JSRuntimeMode.Loose;
         _context.Services.AddMudServices();
         _context.Services.AddSingleton<IRunStore>(_store);
+        _context.Services.AddSingleton(MemoryArtifactStore.RunFolders(_folder.Path));
         _context.Services.AddSingleton<RunEvents>();
         _context.Services.AddComparisonServices();
         // No data set on this catalogue: the gallery says how to get it.

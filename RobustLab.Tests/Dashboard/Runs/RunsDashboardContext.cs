@@ -1,3 +1,4 @@
+using RobustLab.Tests.Artifacts;
 using System.Reflection;
 using Bunit;
 using Microsoft.AspNetCore.Components;
@@ -41,6 +42,7 @@ public abstract class RunsDashboardContext : IAsyncLifetime
         Bunit.JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices(o => o.PopoverOptions.CheckForPopoverProvider = false);
         Services.AddSingleton<IRunStore>(Store);
+        Services.AddSingleton(MemoryArtifactStore.RunFolders(_folder.Path));
         Services.AddSingleton<IRunQueue>(Queue);
         Services.AddSingleton(Events);
         Services.AddSingleton<IPostTrainingQueue>(AttackQueue);
