@@ -33,8 +33,8 @@ public sealed record CorruptionTableResult(
 /// <summary>
 /// The Corruptions page's table (docs/method.md, section "Common corruptions and calibration") for one data set and model: per run
 /// with a corruption report, the mean corruption accuracy, and mCE and relative mCE (Hendrycks and Dietterich) with the
-/// reference baseline run as the reference network. The reference is the most recent baseline run with a report (run
-/// ids are time-ordered); a run measured with other severities, images or seed than the reference has no mCE, and the
+/// reference baseline run as the reference network. The reference is <see cref="CorruptionReference"/>'s choice among
+/// the baseline runs with a report; a run measured with other severities, images or seed than the reference has no mCE, and the
 /// row says why. Which runs compete at fair accuracy is <see cref="FairComparison"/>'s rule, unchanged.
 /// </summary>
 public sealed class CorruptionTable(FairComparison fair)
@@ -45,7 +45,7 @@ public sealed class CorruptionTable(FairComparison fair)
         var fairResult = fair.Compare(dataset, model, all, tolerancePercent);
         var eligible = fairResult.Settings.Where(s => s.Eligible).SelectMany(s => s.Result.RunIds).ToHashSet();
         var measured = all.Where(r => r.Corruptions is not null).ToList();
-        var reference = measured.Where(r => r.Method == TrainingMethod.Baseline).MaxBy(r => r.Id);
+        var reference = CorruptionReference.Choose(measured, r => r.Id, r => r.Method, _ => true);
         var rows = measured
             .OrderBy(r => r.Method).ThenBy(r => r.Copies).ThenBy(r => r.Alpha).ThenBy(r => r.Sigma).ThenBy(r => r.Seed).ThenBy(r => r.Id)
             .Select(r => Row(r, eligible.Contains(r.Id), reference))

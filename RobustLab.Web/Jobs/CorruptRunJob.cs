@@ -7,6 +7,7 @@ using RobustLab.Training.Corruptions;
 using RobustLab.Training.Data;
 using RobustLab.Training.Loop;
 using RobustLab.Web.Artifacts;
+using RobustLab.Web.Comparison;
 using RobustLab.Web.Runs;
 
 namespace RobustLab.Web.Jobs;
@@ -58,16 +59,16 @@ public sealed class CorruptRunJob(
     }
 
     /// <summary>
-    /// The reference network of mCE: the run itself when it is a baseline, else the most recently finished succeeded
-    /// baseline run of the same data set and model whose weights this worker can load (in its run folder, or in the
-    /// artifact store); null when there is none (the report then has no mCE).
+    /// The reference network of mCE: the run itself when it is a baseline, else <see cref="CorruptionReference"/>'s choice
+    /// among the succeeded baseline runs of the same data set and model whose weights this worker can load (in its run
+    /// folder, or in the artifact store); null when there is none (the report then has no mCE).
     /// </summary>
     public static async Task<RunEntity?> FindBaselineAsync(IRunStore store, RunArtifacts artifacts, RunEntity run, CancellationToken ct)
     {
         if (run.Method == TrainingMethod.Baseline) return run;
         var baselines = await store.ListRunsAsync(new RunFilter(Dataset: run.Dataset, Model: run.Model, Method: TrainingMethod.Baseline,
             Status: RunStatus.Succeeded), ct);
-        foreach (var b in baselines.Where(b => b.RunDir is not null).OrderByDescending(b => b.FinishedAt ?? b.CreatedAt))
+        foreach (var b in CorruptionReference.Candidates(baselines.Where(b => b.RunDir is not null), b => b.Id, b => b.Method))
             if (await artifacts.HasFileAsync(b, RunFolder.ModelDatFile, ct)) return b;
         return null;
     }
