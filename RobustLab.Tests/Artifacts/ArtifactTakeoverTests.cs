@@ -63,8 +63,16 @@ public sealed class ArtifactTakeoverTests
         await using var b = await JobEngineHost.StartAsync(Settings("b"), workers: 0, services: WithStore);
         var artifactsB = b.Services.GetRequiredService<RunArtifacts>();
         Assert.NotEqual(folderA, artifactsB.WorkDir(run));
-        using (var scope = b.Services.CreateScope())
-            await scope.ServiceProvider.GetRequiredService<TrainRunJob>().ExecuteAsync(run.Id, CancellationToken.None);
+        // B's recovery service re-queues the stopped run, holding its lease for a moment while it does; a job that finds
+        // the lease held does nothing (Hangfire then delivers the re-queued job). So deliver the job as Hangfire would:
+        // again until the run has finished.
+        for (int delivery = 1; delivery <= 10; delivery++)
+        {
+            using (var scope = b.Services.CreateScope())
+                await scope.ServiceProvider.GetRequiredService<TrainRunJob>().ExecuteAsync(run.Id, CancellationToken.None);
+            if ((await b.Store.GetRunAsync(run.Id))!.Status.IsFinished()) break;
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
 
         var done = await b.Store.GetRunAsync(run.Id, withEpochs: true);
         Assert.True(done!.Status == RunStatus.Succeeded, $"status {done.Status}: {done.Error}");

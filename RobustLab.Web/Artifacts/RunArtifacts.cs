@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using RobustLab.Training.Checkpoints;
 using RobustLab.Training.Loop;
 using RobustLab.Web.Runs;
 
@@ -21,7 +22,6 @@ namespace RobustLab.Web.Artifacts;
 public sealed class RunArtifacts(StorageOptions storage, IArtifactStore? store, ILogger<RunArtifacts> logger)
 {
     public const string StatePrefix = RunPipeline.StateFolder + "/";
-    const string TempSuffix = ".part";
 
     readonly string _runsFolder = RunStoreSetup.RunsFolder(storage);
     readonly string _readCacheFolder = ReadCacheFolder(storage);
@@ -81,7 +81,7 @@ public sealed class RunArtifacts(StorageOptions storage, IArtifactStore? store, 
         if (!Directory.Exists(dir)) return;
         var names = Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories)
             .Select(f => ArtifactNames.FromLocalPath(dir, f))
-            .Where(n => !n.StartsWith(StatePrefix, StringComparison.Ordinal) && !n.EndsWith(TempSuffix, StringComparison.Ordinal))
+            .Where(n => !n.StartsWith(StatePrefix, StringComparison.Ordinal) && !n.EndsWith(AtomicFile.TempSuffix, StringComparison.Ordinal))
             .Order(StringComparer.Ordinal).ToList();
         await PushAsync(run, names, ct);
     }
@@ -212,21 +212,13 @@ public sealed class RunArtifacts(StorageOptions storage, IArtifactStore? store, 
         string path = ArtifactNames.LocalPath(dir, info.Name);
         if (await SameAsync(path, info, ct)) return path;
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        string temp = path + "." + Guid.NewGuid().ToString("N")[..8] + TempSuffix;
-        try
+        // Through a temp file renamed into place: a corrupt or interrupted copy is never kept.
+        await AtomicFile.WriteAsync(path, async file =>
         {
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
-            {
-                if (await store!.CopyToAsync(info.RunId, info.Name, file, ct) is null)
-                    throw new FileNotFoundException($"Run {info.RunId}: artifact {info.Name} left the artifact store while it was copied.");
-            }
-            File.Move(temp, path, overwrite: true);
-            return path;
-        }
-        finally
-        {
-            DeleteIfExists(temp); // a corrupt or interrupted copy is never kept
-        }
+            if (await store!.CopyToAsync(info.RunId, info.Name, file, ct) is null)
+                throw new FileNotFoundException($"Run {info.RunId}: artifact {info.Name} left the artifact store while it was copied.");
+        });
+        return path;
     }
 
     async Task PutIfChangedAsync(Guid runId, string dir, string name, IReadOnlyDictionary<string, ArtifactInfo> stored, CancellationToken ct)

@@ -40,7 +40,7 @@ public sealed class CorruptionReferenceTests
             var newer = Baseline(hoursAgo: 1, finishedMinutesLater: 10, seed: 2);
             // The newest of all cannot serve: its run folder is gone and it has no report.
             var gone = Baseline(hoursAgo: 0, finishedMinutesLater: 20, seed: 3);
-            Directory.Delete(gone.RunDir!);
+            Directory.Delete(gone.RunDir!, recursive: true);
             var regularizer = store.Add(options with { Method = TrainingMethod.Regularizer, Seed = 4 }, r => FakeRunStore.Succeed(r));
 
             var artifacts = MemoryArtifactStore.RunFolders(folder.FullName);
