@@ -1,8 +1,5 @@
 using System.Buffers;
-using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 using RobustLab.Training.Moments;
 using static TorchSharp.torch;
 
@@ -19,12 +16,6 @@ namespace RobustLab.Training.Kernels;
 /// </summary>
 public sealed unsafe class CleanAndMeanReluMaxPool2 : autograd.SingleTensorFunction<CleanAndMeanReluMaxPool2>
 {
-    const double TinySigma = 1e-12;
-    // Where s is tiny, u = mu / (s sqrt 2) is taken as 1e30 mu: Phi is then 0 or 1 and phi 0, the relu limit; at
-    // mu = 0 Phi is set to 0, relu's gradient there, as in CleanAndMeanRelu.
-    const float HugeInverse = 1e30f;
-    static readonly float InvSqrt2 = (float)(1 / Math.Sqrt(2)), InvSqrt2Pi = (float)(1 / Math.Sqrt(2 * Math.PI));
-
     public override string Name => nameof(CleanAndMeanReluMaxPool2);
 
     /// <summary>True where the fused kernel runs: float32 CPU mu (N, C, H, W) with even H, W and s of shape (1, C, H, W).</summary>
@@ -60,14 +51,7 @@ public sealed unsafe class CleanAndMeanReluMaxPool2 : autograd.SingleTensorFunct
             fixed (float* constants = buffer)
             {
                 float* inverse = constants, pdfFactor = constants + positions, scaledPdf = constants + 2 * positions;
-                var sigma = (float*)CpuKernel.Address(s);
-                for (int p = 0; p < positions; p++)
-                {
-                    bool tiny = sigma[p] <= TinySigma;
-                    inverse[p] = tiny ? HugeInverse : InvSqrt2 / sigma[p];   // u = mu / (s sqrt 2)
-                    pdfFactor[p] = tiny ? 0 : InvSqrt2Pi;                    // phi = exp(-u^2) / sqrt(2 pi)
-                    scaledPdf[p] = tiny ? 0 : sigma[p] * InvSqrt2Pi;         // s phi / exp(-u^2)
-                }
+                MeanReluRun.Constants((float*)CpuKernel.Address(s), positions, inverse, pdfFactor, scaledPdf);
                 var planeBuffers = new PlaneBuffers(inverse, pdfFactor, scaledPdf, constants + 3 * positions);
                 long meanOffset = n * c * (h / 2) * (w / 2);
                 var pOut = (float*)CpuKernel.Address(output);
@@ -114,7 +98,7 @@ public sealed unsafe class CleanAndMeanReluMaxPool2 : autograd.SingleTensorFunct
         {
             float* m = mu + index * plane;
             int at = (int)(index % channels) * plane;   // this channel's positions
-            MeanRelu(m, buffers.Inverse + at, buffers.ScaledPdf + at, buffers.PdfFactor + at, plane, t, cdf, pdf);
+            MeanReluRun.Run(m, buffers.Inverse + at, buffers.ScaledPdf + at, buffers.PdfFactor + at, plane, t, cdf, pdf);
 
             long o = index * h2 * w2;
             for (int i = 0; i < h2; i++, o += w2)
@@ -129,41 +113,6 @@ public sealed unsafe class CleanAndMeanReluMaxPool2 : autograd.SingleTensorFunct
                     pdfAt[o + j] = pdf[winner];
                 }
             }
-        }
-    }
-
-    /// <summary>T(m, s), Phi and phi over one image plane.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void MeanRelu(float* m, float* inverse, float* scaledPdf, float* pdfFactor, int plane, float* t, float* cdf, float* pdf)
-    {
-        int e = 0;
-        if (Avx512F.IsSupported)
-            for (; e + Vector512<float>.Count <= plane; e += Vector512<float>.Count)
-            {
-                var x = Vector512.Load(m + e);
-                var factor = Vector512.Load(pdfFactor + e);
-                var (phiCdf, gauss) = GaussianVector.CdfAndGauss(x * Vector512.Load(inverse + e));
-                Vector512.Store(x * phiCdf + Vector512.Load(scaledPdf + e) * gauss, t + e);
-                var tinyAtZero = Vector512.Equals(factor, Vector512<float>.Zero) & Vector512.Equals(x, Vector512<float>.Zero);
-                Vector512.Store(Vector512.ConditionalSelect(tinyAtZero, Vector512<float>.Zero, phiCdf), cdf + e);
-                Vector512.Store(factor * gauss, pdf + e);
-            }
-        for (; e + Vector<float>.Count <= plane; e += Vector<float>.Count)
-        {
-            var x = Vector.Load(m + e);
-            var factor = Vector.Load(pdfFactor + e);
-            var (phiCdf, gauss) = GaussianVector.CdfAndGauss(x * Vector.Load(inverse + e));
-            Vector.Store(x * phiCdf + Vector.Load(scaledPdf + e) * gauss, t + e);
-            var tinyAtZero = Vector.Equals(factor, Vector<float>.Zero) & Vector.Equals(x, Vector<float>.Zero);
-            Vector.Store(Vector.ConditionalSelect(tinyAtZero, Vector<float>.Zero, phiCdf), cdf + e);
-            Vector.Store(factor * gauss, pdf + e);
-        }
-        for (; e < plane; e++)   // the plane's last, partial vector
-        {
-            var (phiCdf, gauss) = GaussianVector.CdfAndGauss(new Vector<float>(m[e] * inverse[e]));
-            t[e] = m[e] * phiCdf[0] + scaledPdf[e] * gauss[0];
-            cdf[e] = pdfFactor[e] == 0 && m[e] == 0 ? 0 : phiCdf[0];
-            pdf[e] = pdfFactor[e] * gauss[0];
         }
     }
 

@@ -49,6 +49,15 @@ public abstract class SplitNetwork : nn.Module<Tensor, Tensor>
     public virtual Tensor OmegaAfterPool(Tensor pooled) =>
         throw new NotSupportedException($"{GetType().Name}'s Omega does not start with a 2x2 max-pool.");
 
+    /// <summary>
+    /// True when Omega has batch normalisations, which in training mode make each row's output depend on the other rows
+    /// of its batch (a BN in Upsilon's <see cref="FirstBlock"/> does not count).
+    /// </summary>
+    public bool OmegaHasBatchNorm => _omegaHasBatchNorm ??=
+        modules().OfType<TorchSharp.Modules.BatchNorm>().Any(norm => Upsilon is not FirstBlock first || !ReferenceEquals(first.Norm, norm));
+
+    bool? _omegaHasBatchNorm;
+
     /// <summary>Omega(relu(mu2)), with the first ReLU fused into Omega's leading max-pool where there is one.</summary>
     public Tensor OmegaOfRelu(Tensor preActivation) => OmegaStartsWithMaxPool2
         ? OmegaAfterPool(ReluMaxPool2.Apply(preActivation))
