@@ -6,8 +6,9 @@ namespace RobustLab.Training.Moments;
 /// The regulariser's two first-ReLU outputs in one tensor, [relu(mu); T(mu, s)] stacked along the batch, as one
 /// autograd function with closed-form gradients: dT/dmu = Phi(mu/s) and dT/ds = phi(mu/s) (summed over the batch,
 /// since s is shared by every image). It replaces ~12 element-wise autograd nodes and a concatenation by a handful
-/// of in-place passes. Networks whose Omega starts with a 2x2 max-pool use the fused CPU kernel
-/// <see cref="Kernels.CleanAndMeanReluMaxPool2"/> instead, which falls back to this on other devices and types.
+/// of in-place passes. On float32 CPU tensors the regulariser uses the one-pass kernels instead,
+/// <see cref="Kernels.FusedCleanAndMeanRelu"/> or, where Omega starts with a 2x2 max-pool,
+/// <see cref="Kernels.CleanAndMeanReluMaxPool2"/>; both fall back to this on other devices and types.
 /// Values match <see cref="ReluMoments.Mean"/>, including the limit relu(mu) where s is (numerically) zero.
 /// </summary>
 public sealed class CleanAndMeanRelu : autograd.SingleTensorFunction<CleanAndMeanRelu>
