@@ -1,5 +1,7 @@
 using RobustLab.Training.Data;
+using RobustLab.Training.Loop;
 using RobustLab.Training.Models;
+using RobustLab.Training.Moments;
 using RobustLab.Training.Objectives;
 using RobustLab.Training.Runtime;
 using TorchSharp.Modules;
@@ -66,6 +68,33 @@ public class RegularizerBatchNormTests
         // The backward pass still works: autograd's saved running statistics were not written behind its back.
         regularized.Loss.backward();
         Assert.All(regularizedNet.parameters(), p => Assert.True(isfinite(p.grad!).all().item<bool>()));
+    }
+
+    [Fact]
+    public void With_gamma_the_noisy_copies_share_the_clean_paths_batch_and_the_mean_path_stays_alone()
+    {
+        const double sigma = 0.3, alpha = 0.6;
+        using var net = Create("resnet20", seed: 6);
+        net.train();
+        using var data = SeededNoise.Generator(53);
+        using var x = rand([6, 1, 28, 28], generator: data);
+        using var y = randint(0, 10, [6], generator: data);
+        Tensor loss;
+        using (var noise = SeededNoise.Generator(54))
+            loss = new MomentRegularizerObjective(net, sigma, alpha, CPU, new RegularizerVariant(Gamma: 0.5), noise)
+                .Compute(net, new TrainingBatch(x, y)).Loss;
+
+        // By hand: the first 3 images get one noisy copy, drawn from the same seed.
+        Tensor noisy;
+        using (var noise = SeededNoise.Generator(54)) noisy = PixelNoise.Add(x.narrow(0, 0, 3), sigma, noise);
+        var pre = net.PreActivation(cat([x, noisy], 0));
+        using var inputVariance = VarianceMap.InputVariance(sigma, [0.35f], 28, 28, CPU);
+        var s = VarianceMap.StdThroughFirstLayer(net.Upsilon, inputVariance);
+        var cleanPath = net.Omega(nn.functional.relu(pre));
+        var meanPath = net.Omega(ReluMoments.Mean(pre.narrow(0, 0, 6), s));
+        var expected = nn.functional.cross_entropy(cleanPath, cat([y, y.narrow(0, 0, 3)], 0)) + alpha * nn.functional.cross_entropy(meanPath, y);
+
+        Assert.Equal(expected.item<float>(), loss.item<float>(), 4);
     }
 
     [Fact]
