@@ -1,6 +1,7 @@
 using RobustLab.Training.Kernels;
 using RobustLab.Training.Moments;
 using RobustLab.Training.Runtime;
+using static RobustLab.Tests.Kernels.FirstReluComparison;
 using static TorchSharp.torch;
 
 namespace RobustLab.Tests.Kernels;
@@ -13,25 +14,8 @@ public class CleanAndMeanReluMaxPool2Tests
 {
     public CleanAndMeanReluMaxPool2Tests() => TorchRuntime.EnsureLoaded();
 
-    static (Tensor Output, Tensor GradMu, Tensor GradS) Run(Func<Tensor, Tensor, Tensor> f, Tensor mu0, Tensor s0, Tensor upstream)
-    {
-        var mu = mu0.detach().requires_grad_(true);
-        var s = s0.detach().requires_grad_(true);
-        var output = f(mu, s);
-        (output * upstream).sum().backward();
-        return (output.detach(), mu.grad!, s.grad!);
-    }
-
     static Tensor Composition(Tensor mu, Tensor s) =>
         nn.functional.max_pool2d(cat([nn.functional.relu(mu), ReluMoments.Mean(mu, s)], 0), 2);
-
-    static void AssertClose(Tensor actual, Tensor expected, double tolerance, string what)
-    {
-        using var a = actual.to_type(ScalarType.Float64);
-        double scale = Math.Max(1, expected.abs().max().item<double>());
-        double worst = (a - expected).abs().max().item<double>();
-        Assert.True(worst <= tolerance * scale, $"{what}: max |difference| {worst:E3} (scale {scale:G4})");
-    }
 
     // 28: LeNet's side (blocks of 8 windows, the last overlapping); 20: an overlap of 6 windows, where d/ds must not
     // count a window twice; 8: rows too short for a block.

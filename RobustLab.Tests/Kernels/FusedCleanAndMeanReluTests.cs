@@ -1,6 +1,7 @@
 using RobustLab.Training.Kernels;
 using RobustLab.Training.Moments;
 using RobustLab.Training.Runtime;
+using static RobustLab.Tests.Kernels.FirstReluComparison;
 using static TorchSharp.torch;
 
 namespace RobustLab.Tests.Kernels;
@@ -12,23 +13,6 @@ namespace RobustLab.Tests.Kernels;
 public class FusedCleanAndMeanReluTests
 {
     public FusedCleanAndMeanReluTests() => TorchRuntime.EnsureLoaded();
-
-    static (Tensor Output, Tensor GradMu, Tensor GradS) Run(Func<Tensor, Tensor, Tensor> f, Tensor mu0, Tensor s0, Tensor upstream)
-    {
-        var mu = mu0.detach().clone().requires_grad_(true);
-        var s = s0.detach().clone().requires_grad_(true);
-        var output = f(mu, s);
-        (output * upstream).sum().backward();
-        return (output.detach(), mu.grad!, s.grad!);
-    }
-
-    static void AssertClose(Tensor actual, Tensor expected, double tolerance, string what)
-    {
-        using var a = actual.to_type(ScalarType.Float64);
-        double scale = Math.Max(1, expected.abs().max().item<double>());
-        double worst = (a - expected).abs().max().item<double>();
-        Assert.True(worst <= tolerance * scale, $"{what}: max |difference| {worst:E3} (scale {scale:G4})");
-    }
 
     // 16 x 32 x 32: ResNet-20's first block on padded 28x28 images; 3 x 5 x 7 (105 positions): a partial last vector.
     [Theory]

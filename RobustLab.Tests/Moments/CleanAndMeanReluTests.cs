@@ -1,5 +1,6 @@
 using RobustLab.Training.Moments;
 using RobustLab.Training.Runtime;
+using static RobustLab.Tests.Kernels.FirstReluComparison;
 using static TorchSharp.torch;
 
 namespace RobustLab.Tests.Moments;
@@ -9,15 +10,6 @@ namespace RobustLab.Tests.Moments;
 public class CleanAndMeanReluTests
 {
     public CleanAndMeanReluTests() => TorchRuntime.EnsureLoaded();
-
-    static (Tensor Output, Tensor GradMu, Tensor GradS) Run(Func<Tensor, Tensor, Tensor> f, Tensor mu0, Tensor s0, Tensor weights)
-    {
-        var mu = mu0.detach().requires_grad_(true);
-        var s = s0.detach().requires_grad_(true);
-        var output = f(mu, s);
-        (output * weights).sum().backward();
-        return (output.detach(), mu.grad!, s.grad!);
-    }
 
     static Tensor Reference(Tensor mu, Tensor s) => cat([nn.functional.relu(mu), ReluMoments.Mean(mu, s)], 0);
 

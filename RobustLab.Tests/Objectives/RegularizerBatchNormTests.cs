@@ -108,7 +108,7 @@ public class RegularizerBatchNormTests
         var norms = net.modules().OfType<BatchNorm>().ToList();
         var momenta = norms.Select(b => b.momentum).ToList();
 
-        using (new RunningStatisticsKept(net)) net.call(x).sum().backward();
+        using (new RunningStatisticsKept(norms)) net.call(x).sum().backward();
         foreach (var ((name, b), (_, a)) in before.Zip(RunningStatistics(net)))
             Assert.True(a.equal(b).all().item<bool>(), $"{name} moved under RunningStatisticsKept");
         Assert.Equal(momenta, norms.Select(b => b.momentum));

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace RobustLab.Training.Models;
 
 /// <summary>
-/// Keeps a network's batch-normalisation running statistics (mean, variance, batch count) as they are while it is
+/// Keeps the running statistics (mean, variance, batch count) of some batch normalisations as they are while it is
 /// alive. The regulariser's mean path runs under it (docs/method.md, section "Batch normalisation inside Omega"): in
 /// training mode it is normalised with its own batch statistics, and only the clean path moves the statistics that
 /// evaluation uses.
@@ -18,9 +18,9 @@ public sealed class RunningStatisticsKept : IDisposable
 {
     readonly List<(BatchNorm Norm, double? Momentum, Tensor? Count)> _kept = [];
 
-    public RunningStatisticsKept(nn.Module network)
+    public RunningStatisticsKept(IEnumerable<BatchNorm> norms)
     {
-        foreach (var norm in network.modules().OfType<BatchNorm>())
+        foreach (var norm in norms)
         {
             _kept.Add((norm, norm.momentum, norm.num_batches_tracked?.clone().DetachFromDisposeScope()));
             norm.momentum = 0.0;   // null would mean a cumulative average, not 0

@@ -50,13 +50,15 @@ public abstract class SplitNetwork : nn.Module<Tensor, Tensor>
         throw new NotSupportedException($"{GetType().Name}'s Omega does not start with a 2x2 max-pool.");
 
     /// <summary>
-    /// True when Omega has batch normalisations, which in training mode make each row's output depend on the other rows
-    /// of its batch (a BN in Upsilon's <see cref="FirstBlock"/> does not count).
+    /// Omega's batch normalisations, which in training mode make each row's output depend on the other rows of its
+    /// batch (a BN in Upsilon's <see cref="FirstBlock"/> is not Omega's). Found once: the layers never change.
     /// </summary>
-    public bool OmegaHasBatchNorm => _omegaHasBatchNorm ??=
-        modules().OfType<TorchSharp.Modules.BatchNorm>().Any(norm => Upsilon is not FirstBlock first || !ReferenceEquals(first.Norm, norm));
+    public IReadOnlyList<TorchSharp.Modules.BatchNorm> OmegaBatchNorms => _omegaBatchNorms ??=
+        modules().OfType<TorchSharp.Modules.BatchNorm>().Where(norm => Upsilon is not FirstBlock first || !ReferenceEquals(first.Norm, norm)).ToList();
 
-    bool? _omegaHasBatchNorm;
+    IReadOnlyList<TorchSharp.Modules.BatchNorm>? _omegaBatchNorms;
+
+    public bool OmegaHasBatchNorm => OmegaBatchNorms.Count > 0;
 
     /// <summary>Omega(relu(mu2)), with the first ReLU fused into Omega's leading max-pool where there is one.</summary>
     public Tensor OmegaOfRelu(Tensor preActivation) => OmegaStartsWithMaxPool2

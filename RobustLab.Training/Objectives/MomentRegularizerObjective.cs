@@ -81,7 +81,7 @@ public sealed class MomentRegularizerObjective : ITrainingObjective
     {
         var cleanRows = firstRelu.narrow(0, 0, n);
         var clean = Rest(network, noisyRelu is null ? cleanRows : cat([cleanRows, noisyRelu], 0));
-        using (new RunningStatisticsKept(network))
+        using (new RunningStatisticsKept(network.OmegaBatchNorms))
             return (clean, Rest(network, firstRelu.narrow(0, n, n)));
     }
 
